@@ -1,0 +1,95 @@
+"""Roles and what each may do: the one authorisation table every interface shares.
+
+Clerks and section heads act only on their own section's indicators; the leadership
+group and its office run the plan, award tiers and adjust scores; the performance
+office records findings; the supervisory group writes only audit remarks and seals;
+admins manage users.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from domain.aggregates import User
+from domain.errors import JixiaoError, fail
+
+ROLES: Final = ("admin", "leader", "office", "section_head", "clerk", "supervisor",
+                "performance_office")
+SECTION_BOUND: Final = frozenset({"clerk", "section_head"})
+
+# command -> roles allowed, in the order a role is chosen to act in
+PERMISSIONS: Final[dict[str, tuple[str, ...]]] = {
+    "load_plan": ("office", "leader", "admin"),
+    "change_plan": ("office", "leader"),
+    "approve_plan": ("leader",),
+    "assign": ("office", "leader"),
+    "report_progress": ("clerk", "section_head"),
+    "attach_evidence": ("clerk", "section_head"),
+    "self_assess": ("section_head", "clerk"),
+    "award_tier": ("leader", "office"),
+    "adjust": ("leader", "office"),
+    "record_finding": ("performance_office", "office", "leader"),
+    "rectify_finding": ("clerk", "section_head", "office"),
+    "decide_appeal": ("performance_office",),
+    "file_report": ("section_head", "office", "leader"),
+    "audit_remark": ("supervisor",),
+    "seal": ("supervisor", "admin"),
+    "manage_users": ("admin",),
+    "internal_evaluation": ("leader", "office"),
+}
+
+# which event kind each command writes (for corrections: who may void what)
+COMMAND_OF_KIND: Final[dict[str, str]] = {
+    "Assigned": "assign",
+    "ProgressReported": "report_progress",
+    "EvidenceAttached": "attach_evidence",
+    "SelfAssessed": "self_assess",
+    "TierAwarded": "award_tier",
+    "Adjusted": "adjust",
+    "FindingRecorded": "record_finding",
+    "FindingResolved": "rectify_finding",
+    "ReportFiled": "file_report",
+    "AuditRemarked": "audit_remark",
+}
+
+ROLE_NAMES: Final = {
+    "admin": ("管理员", "admin"),
+    "leader": ("领导小组", "leadership group"),
+    "office": ("领导小组办公室", "leadership group office"),
+    "section_head": ("股室负责人", "section head"),
+    "clerk": ("承办人", "clerk"),
+    "supervisor": ("监督领导小组", "supervisory group"),
+    "performance_office": ("县绩效办", "performance office"),
+}
+
+
+def authorise(user: User | None, command: str, section: str | None = None,
+              allowed: tuple[str, ...] | None = None) -> str:
+    """The role `user` acts in for `command` (on an indicator of `section`), or a refusal.
+
+    `allowed` narrows the roles further (e.g. only the performance office decides appeals).
+    """
+    if user is None:
+        raise fail("auth.unknown_user")
+    if not user.roles:
+        raise fail("auth.no_roles", user=user.id)
+    permitted = allowed if allowed is not None else PERMISSIONS[command]
+    wrong_section = False
+    for role in permitted:
+        if role not in user.roles:
+            continue
+        if role in SECTION_BOUND and section is not None and section != user.section:
+            wrong_section = True
+            continue
+        if role in SECTION_BOUND and section is None and command not in ("file_report",):
+            wrong_section = True
+            continue
+        return role
+    if wrong_section:
+        raise fail("auth.wrong_section", user=user.id, section=section or "—",
+                   own=user.section or "—")
+    raise fail("auth.refused", user=user.id, roles=",".join(user.roles), command=command)
+
+
+def is_refusal(error: JixiaoError) -> bool:
+    return any(p.code.startswith("auth.") for p in error.problems)

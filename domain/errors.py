@@ -1,0 +1,45 @@
+"""Errors a user can cause, as values: a message code, its parameters and the place."""
+
+from __future__ import annotations
+
+import msgspec
+
+from domain.messages import render
+
+
+class Problem(msgspec.Struct, frozen=True, kw_only=True):
+    """One thing wrong with a user's input: what rule, where, and the figures involved."""
+
+    code: str
+    params: dict[str, str] = {}
+    where: str = ""  # file, sheet!cell, indicator id...
+    line: int | None = None
+
+    def text(self, lang: str = "zh") -> str:
+        """The message alone, without its place."""
+        return render(self.code, lang, **self.params)
+
+    def message(self, lang: str = "zh") -> str:
+        text = self.text(lang)
+        place = self.where
+        if self.line is not None:
+            place = f"{place}:{self.line}" if place else f"line {self.line}"
+        return f"{place}: {text}" if place else text
+
+
+class JixiaoError(Exception):
+    """A refused input or command, carrying one or more problems."""
+
+    def __init__(self, *problems: Problem) -> None:
+        self.problems = list(problems)
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "zh") -> str:
+        return "\n".join(p.message(lang) for p in self.problems)
+
+
+def fail(code: str, where: str = "", line: int | None = None, **params: object) -> JixiaoError:
+    """Build an error with a single problem (raise the result)."""
+    return JixiaoError(
+        Problem(code=code, where=where, line=line, params={k: str(v) for k, v in params.items()})
+    )

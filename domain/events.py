@@ -1,0 +1,220 @@
+"""Every fact of the evaluation year, as immutable, versioned event records.
+
+Events are frozen msgspec structs. Their stored topic is `jixiao:<Name>@<version>`,
+fixed here and independent of the module path, so moving a class never orphans stored
+history. Names are past tense. Fields are added with defaults; anything else needs an
+upcaster (see `domain.store.UPCASTERS`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import ClassVar, Literal
+from uuid import UUID
+
+import msgspec
+
+from domain.plan import Deadline, Indicator, Plan, Tier
+
+Source = Literal["tui", "cli", "import", "demo"]
+AdjustmentKind = Literal["bonus", "deduction", "veto"]
+Method = Literal["明察暗访", "听取汇报", "查看资料", "现场调查", "受理投诉", "电子监察"]
+METHODS: tuple[str, ...] = ("明察暗访", "听取汇报", "查看资料", "现场调查", "受理投诉", "电子监察")
+FindingSource = Literal["city-on-county", "county-on-unit", "internal"]
+Outcome = Literal["rectified", "appeal-upheld", "appeal-rejected"]
+
+
+class Event(msgspec.Struct, kw_only=True, frozen=True):
+    """Fields every event carries: who, in which role, when recorded, effective when, why."""
+
+    VERSION: ClassVar[int] = 1
+    originator_id: UUID
+    originator_version: int
+    timestamp: dt.datetime  # recorded time, UTC
+    actor: str
+    role: str
+    effective: dt.date  # the business date; back-dating is visible as effective < recorded
+    reason: str = ""
+    source: Source = "cli"
+
+    @classmethod
+    def topic(cls) -> str:
+        return f"jixiao:{cls.__name__}@{cls.VERSION}"
+
+    @property
+    def kind(self) -> str:
+        return type(self).__name__
+
+
+# -- the directory: users, roles, keys, and the plans held in this ledger ---------------
+class UserRegistered(Event, frozen=True):
+    user: str
+    name: str
+    title: str = ""
+    section: str = ""
+
+
+class RoleGranted(Event, frozen=True):
+    user: str
+    role_name: str
+
+
+class RoleRevoked(Event, frozen=True):
+    user: str
+    role_name: str
+
+
+class KeyAdded(Event, frozen=True):
+    user: str
+    fingerprint: str
+    public_key: str
+
+
+class KeyRevoked(Event, frozen=True):
+    user: str
+    fingerprint: str
+
+
+class PlanRegistered(Event, frozen=True):
+    plan_id: UUID
+    unit: str
+    year: int
+
+
+# -- the plan --------------------------------------------------------------------------
+class PlanLoaded(Event, frozen=True):
+    plan: Plan
+
+
+class IndicatorAdded(Event, frozen=True):
+    indicator: Indicator
+    parent: str = ""  # empty: a first-level indicator
+
+
+class IndicatorRevised(Event, frozen=True):
+    indicator: Indicator  # the indicator as revised (children kept as they were)
+
+
+class IndicatorWithdrawn(Event, frozen=True):
+    indicator_id: str
+
+
+class TierTableChanged(Event, frozen=True):
+    tiers: list[Tier]
+
+
+class DeadlinesChanged(Event, frozen=True):
+    deadlines: list[Deadline]
+
+
+class PlanApproved(Event, frozen=True):
+    approval: str = ""  # e.g. the document number of the 县人社局 approval
+
+
+# -- an indicator's year ---------------------------------------------------------------
+class Assigned(Event, frozen=True):
+    indicator_id: str
+    section: str
+    leader: str
+    handler: str
+    deadline: dt.date | None = None
+    milestones: list[str] = []
+    liaison: str = ""
+
+
+class ProgressReported(Event, frozen=True):
+    VERSION: ClassVar[int] = 2  # v1 had a single `note`; v2 splits it (see UPCASTERS)
+    indicator_id: str
+    period: str  # 2021Q3
+    percent: int
+    done: str = ""
+    problems: str = ""
+    next_steps: str = ""
+
+
+class EvidenceAttached(Event, frozen=True):
+    indicator_id: str
+    file_name: str
+    sha256: str
+    size: int
+    description: str = ""
+
+
+class SelfAssessed(Event, frozen=True):
+    indicator_id: str
+    tier: str
+    note: str = ""
+
+
+class TierAwarded(Event, frozen=True):
+    indicator_id: str
+    tier: str
+    points: Decimal  # the points the tier earned, fixed at award time
+
+
+class Adjusted(Event, frozen=True):
+    """A bonus, deduction or veto; against an indicator or the unit (indicator_id empty)."""
+
+    adjustment: AdjustmentKind
+    amount: Decimal
+    basis: str = ""  # the basis document
+    indicator_id: str = ""
+    section: str = ""
+
+
+class FindingRecorded(Event, frozen=True):
+    method: Method
+    finding_source: FindingSource
+    count: int
+    per_item: Decimal
+    cap: Decimal
+    deduction: Decimal  # min(count x per_item, cap)
+    description: str = ""
+    indicator_id: str = ""
+    rectify_by: dt.date | None = None
+
+
+class FindingResolved(Event, frozen=True):
+    finding: int  # the version of the finding on the same aggregate
+    outcome: Outcome
+    note: str = ""
+    indicator_id: str = ""
+
+
+class ReportFiled(Event, frozen=True):
+    report: str  # quarterly, self_inspection, plan, ...
+    period: str = ""  # 2021Q3 for quarterly reports
+    section: str = ""
+    digest: str = ""  # SHA-256 of the content filed
+    content: str = ""  # the report as filed (JSON), so it can be shown exactly later
+
+
+class Sealed(Event, frozen=True):
+    position: int
+    digest: str
+
+
+class AuditRemarked(Event, frozen=True):
+    remark: str
+    about: int = 0  # global position the remark is about, 0 for none
+
+
+class Corrected(Event, frozen=True):
+    """Voids one earlier event of the same aggregate; the voided event stays stored."""
+
+    voided: int  # originator_version of the voided event
+    voided_kind: str
+    indicator_id: str = ""
+
+
+EVENT_TYPES: tuple[type[Event], ...] = (
+    UserRegistered, RoleGranted, RoleRevoked, KeyAdded, KeyRevoked, PlanRegistered,
+    PlanLoaded, IndicatorAdded, IndicatorRevised, IndicatorWithdrawn, TierTableChanged,
+    DeadlinesChanged, PlanApproved, Assigned, ProgressReported, EvidenceAttached,
+    SelfAssessed, TierAwarded, Adjusted, FindingRecorded, FindingResolved, ReportFiled,
+    Sealed, AuditRemarked, Corrected,
+)
+
+SCORE_KINDS = frozenset({"TierAwarded", "Adjusted", "FindingRecorded", "FindingResolved",
+                         "Corrected", "SelfAssessed"})

@@ -1,0 +1,198 @@
+"""The event store: eventsourcing's Application with a msgspec mapper.
+
+Payloads are stored as msgspec JSON of the event structs in `domain.events`, under the
+stable topics those structs declare. The store is eventsourcing's own SQLite module by
+default and its PostgreSQL module for a `postgresql://` URL; nothing here is a home-made
+store.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+from uuid import UUID
+
+import msgspec
+from eventsourcing.application import Application
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+
+from domain.errors import fail
+from domain.events import EVENT_TYPES, Event
+
+# topic -> (struct, stored version)
+TOPICS: dict[str, tuple[type[Event], int]] = {t.topic(): (t, t.VERSION) for t in EVENT_TYPES}
+
+# (event name, from version) -> function upgrading a decoded dict to the next version
+UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], None]] = {}
+
+
+def upcaster(name: str, from_version: int) -> Callable[[Callable[[dict[str, Any]], None]], Any]:
+    def register(func: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+        UPCASTERS[(name, from_version)] = func
+        return func
+
+    return register
+
+
+@upcaster("ProgressReported", 1)
+def _progress_v1_v2(state: dict[str, Any]) -> None:
+    """v1 kept what was done, problems and next steps in one `note`."""
+    state["done"] = state.pop("note", "")
+    state.setdefault("problems", "")
+    state.setdefault("next_steps", "")
+
+
+def _register_old_topics() -> None:
+    for event_type in EVENT_TYPES:
+        for version in range(1, event_type.VERSION):
+            TOPICS[f"jixiao:{event_type.__name__}@{version}"] = (event_type, version)
+
+
+_register_old_topics()
+
+_encoder = msgspec.json.Encoder(decimal_format="string")
+_decoders = {t: msgspec.json.Decoder(t) for t in EVENT_TYPES}
+
+
+def encode_event(event: Event) -> bytes:
+    return _encoder.encode(event)
+
+
+def decode_event(topic: str, state: bytes) -> Event:
+    """Decode a stored payload into its typed event, upcasting older versions."""
+    try:
+        event_type, version = TOPICS[topic]
+    except KeyError:
+        raise fail("store.unknown_topic", topic=topic) from None
+    if version == event_type.VERSION:
+        return _decoders[event_type].decode(state)
+    data = msgspec.json.decode(state)
+    while version < event_type.VERSION:
+        UPCASTERS[(event_type.__name__, version)](data)
+        version += 1
+    return msgspec.convert(data, event_type)
+
+
+class _NoTranscoder(Transcoder):
+    def encode(self, obj: Any) -> bytes:  # pragma: no cover - never called
+        raise NotImplementedError
+
+    def decode(self, data: bytes) -> Any:  # pragma: no cover - never called
+        raise NotImplementedError
+
+
+class MsgspecMapper(Mapper[UUID]):
+    """Maps event structs to stored events and back with msgspec, by stable topic."""
+
+    def __init__(self) -> None:
+        super().__init__(transcoder=_NoTranscoder())
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        return StoredEvent(
+            originator_id=domain_event.originator_id,
+            originator_version=domain_event.originator_version,
+            topic=domain_event.topic(),
+            state=_encoder.encode(domain_event),
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        return decode_event(stored_event.topic, stored_event.state)
+
+
+class LedgerApp(Application[UUID]):
+    """The ledger's application: its event store, repository and notification log."""
+
+    name = "jixiao"
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return MsgspecMapper()
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("jixiao", appauthor=False)) / "ledger.db"
+
+
+def resolve_db(db: str | None) -> str:
+    """The ledger location: --db, else $JIXIAO_DB, else the per-user data dir."""
+    return db or os.environ.get("JIXIAO_DB") or str(default_db_path())
+
+
+def is_postgres(db: str) -> bool:
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def store_env(db: str, *, create_table: bool = True) -> dict[str, str]:
+    """eventsourcing settings for a ledger location (a SQLite path or a PostgreSQL URL)."""
+    if is_postgres(db):
+        url = urlparse(db)
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": unquote(url.path.lstrip("/")) or "jixiao",
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or os.environ.get("PGUSER", "jixiao")),
+            "POSTGRES_PASSWORD": os.environ.get("PGPASSWORD", "") or _pgpass(url),
+            "POSTGRES_POOL_SIZE": "2",
+            "POSTGRES_LOCK_TIMEOUT": "10",
+        }
+    else:
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": db,
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
+    env["CREATE_TABLE"] = "y" if create_table else "n"
+    return env
+
+
+def _pgpass(url: Any) -> str:
+    """The password for this URL from ~/.pgpass (or $PGPASSFILE), never from the URL."""
+    path = Path(os.environ.get("PGPASSFILE", Path.home() / ".pgpass"))
+    try:
+        lines = path.read_text().splitlines()
+    except OSError:
+        return ""
+    want = [url.hostname or "127.0.0.1", str(url.port or 5432), url.path.lstrip("/"),
+            url.username or ""]
+    for line in lines:
+        if not line or line.startswith("#"):
+            continue
+        fields = line.split(":", 4)
+        if len(fields) == 5 and all(f in ("*", w) for f, w in zip(fields[:4], want, strict=True)):
+            return fields[4]
+    return ""
+
+
+def prepare_sqlite_path(db: str) -> None:
+    """Create the ledger's directory and file with owner-only permissions."""
+    path = Path(db)
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        path.touch(mode=0o600)
+        os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+
+
+def open_app(db: str, *, create: bool = True) -> LedgerApp:
+    """Open the ledger's store; for SQLite, `create=False` refuses a missing file."""
+    if not is_postgres(db):
+        if not Path(db).exists():
+            if not create:
+                raise fail("store.missing", where=db)
+            prepare_sqlite_path(db)
+    try:
+        return LedgerApp(env=store_env(db))
+    except Exception as exc:  # the library raises many kinds; the user needs one message
+        raise fail("store.unopenable", where=_safe(db), detail=_safe(str(exc))) from None
+
+
+def _safe(text: str) -> str:
+    """Text with any PostgreSQL password removed."""
+    password = os.environ.get("PGPASSWORD")
+    return text.replace(password, "***") if password else text

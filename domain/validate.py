@@ -1,0 +1,83 @@
+"""Checks of single values shared by every command: text length, dates, amounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from domain.errors import fail
+
+BUSINESS_TZ = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+CENT = Decimal("0.01")
+PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def text(field: str, value: str, limit: int, *, required: bool = False) -> str:
+    value = value or ""
+    if required and not value.strip():
+        raise fail("value.required", field=field)
+    if len(value) > limit:
+        raise fail("value.too_long", field=field, actual=len(value), allowed=limit)
+    if "\x00" in value:
+        raise fail("value.control", field=field)
+    return value
+
+
+def amount(field: str, value: Decimal | str | float | int, *, allow_zero: bool = False) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise fail("value.number", field=field, actual=value) from None
+    if not number.is_finite() or number < 0 or (number == 0 and not allow_zero):
+        raise fail("value.positive", field=field, actual=value)
+    if number != number.quantize(CENT):
+        raise fail("value.cents", field=field, actual=value)
+    return number.quantize(CENT)
+
+
+def parse_date(field: str, value: str | dt.date | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise fail("value.date", field=field, actual=value) from None
+
+
+def business_date(now: dt.datetime) -> dt.date:
+    return now.astimezone(BUSINESS_TZ).date()
+
+
+def effective_date(value: dt.date | None, now: dt.datetime, plan_year: int | None) -> dt.date:
+    """The business date of an event: today by default; back-dating stays inside the year."""
+    today = business_date(now)
+    if value is None:
+        return today
+    if value > today:
+        raise fail("value.future", field="effective", actual=value, allowed=today)
+    if plan_year is not None and value < dt.date(plan_year, 1, 1):
+        raise fail("value.before_year", field="effective", actual=value, allowed=plan_year)
+    return value
+
+
+def period(value: str, plan_year: int) -> str:
+    match = PERIOD.match(value or "")
+    if not match:
+        raise fail("value.period", actual=value)
+    if int(match.group(1)) != plan_year:
+        raise fail("value.period_year", actual=value, allowed=plan_year)
+    return value
+
+
+def percent(value: int) -> int:
+    if not isinstance(value, int) or not 0 <= value <= 100:
+        raise fail("value.percent", actual=value)
+    return value
+
+
+def sha256(value: str) -> str:
+    if not SHA256.match(value or ""):
+        raise fail("value.sha256", actual=value)
+    return value

@@ -1,0 +1,113 @@
+"""The command line: the other face of the same domain calls the TUI makes.
+
+Every command that a user can get wrong prints a clear message in the user's language
+and exits non-zero; tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from domain.errors import JixiaoError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _common(parser: argparse.ArgumentParser, top: bool) -> None:
+    """Options accepted both before and after the subcommand."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--lang", choices=("zh", "en"), default=default,
+                        help="language of messages (zh by default)")
+    parser.add_argument("--db", default=default,
+                        help="ledger: a SQLite file path or postgresql:// URL "
+                             "(default: $JIXIAO_DB, else the per-user data dir)")
+    parser.add_argument("--as", dest="actor", default=default, metavar="USER",
+                        help="act as this user (default: the ledger's admin)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jixiao", description="绩效台账 · performance-evaluation ledger")
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    _common(common, top=False)
+    for module in _command_modules():
+        module.register(sub, common)
+    return parser
+
+
+def _command_modules() -> list:  # type: ignore[type-arg]
+    from tui import cli_plan
+
+    modules = [cli_plan]
+    try:
+        from tui import cli_ledger
+
+        modules.append(cli_ledger)
+    except ImportError:
+        pass
+    return modules
+
+
+def lang_of(args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or os.environ.get("JIXIAO_LANG", "zh")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        default = getattr(args, "default_handler", None)
+        if args.command is None:
+            from tui import cli_plan
+
+            handler = getattr(sys.modules.get("tui.cli_ledger"), "run_app", None) or cli_plan.show
+            args.file = None
+            args.format = "table"
+            args.output = None
+        elif default is not None:
+            handler = default
+        else:
+            parser.parse_args([args.command, "--help"])
+            return 2
+    _log_refusals(args)
+    try:
+        return handler(args)
+    except JixiaoError as exc:
+        print(exc.message(lang_of(args)), file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+def _log_refusals(args: argparse.Namespace) -> None:
+    """Refused commands go to `<ledger>.log` (owner-only) or $JIXIAO_LOG, never to the screen."""
+    import logging
+    from pathlib import Path
+
+    from domain.store import is_postgres, resolve_db
+
+    path = os.environ.get("JIXIAO_LOG")
+    db = resolve_db(getattr(args, "db", None))
+    if not path and not is_postgres(db) and Path(db).parent.is_dir():
+        path = db + ".log"
+    if not path:
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.close(fd)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    logger = logging.getLogger("jixiao")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

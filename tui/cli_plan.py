@@ -1,0 +1,112 @@
+"""`jixiao plan check|show|export`: the plan file before (and besides) the ledger."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from domain.plan import Plan
+from domain.plan_io import bundled_plan, bundled_plan_text, dump_toml, load_plan, write_plan
+from domain.rules import check
+from projections.plan_tree import TREE_HEADERS, plan_rows, plan_summary, plan_tree
+from tui.output import deliver, render_table, to_json
+
+SUMMARY = {
+    "zh": "方案合规：{parts}；合计 {total} 分",
+    "en": "plan is valid: {parts}; total {total} points",
+}
+PART = {"zh": "{name} 一级{first}/二级{second}项 {points}分",
+        "en": "{name} {first} first-level / {second} second-level, {points} pts"}
+VIOLATIONS = {"zh": "发现 {n} 处不符合规则", "en": "{n} rule violation(s) found"}
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    plan = sub.add_parser("plan", parents=[common], help="check, show and export plan files")
+    psub = plan.add_subparsers(dest="plan_command", metavar="ACTION")
+
+    p = psub.add_parser("check", parents=[common], help="check a plan file against its rules")
+    p.add_argument("file", nargs="?", help="a .toml or .xlsx plan (default: the bundled plan)")
+    p.set_defaults(handler=check_cmd)
+
+    p = psub.add_parser("show", parents=[common], help="print the indicator tree")
+    p.add_argument("file", nargs="?", help="a .toml or .xlsx plan (default: the ledger's or bundled)")
+    p.add_argument("--format", choices=("table", "json", "csv", "md"), default="table")
+    p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.set_defaults(handler=show)
+
+    p = psub.add_parser("export", parents=[common], help="write a plan out as TOML or Excel")
+    p.add_argument("file", nargs="?", help="a .toml or .xlsx plan (default: the ledger's or bundled)")
+    p.add_argument("--format", choices=("toml", "xlsx"), default="toml")
+    p.add_argument("-o", "--output", help="output file (required for xlsx)")
+    p.set_defaults(handler=export)
+
+
+def _lang(args: argparse.Namespace) -> str:
+    from tui.cli import lang_of
+
+    return lang_of(args)
+
+
+def resolve_plan(args: argparse.Namespace) -> Plan:
+    """The plan a command is about: the FILE given, else the ledger's, else the bundled one."""
+    if args.file:
+        return load_plan(args.file)
+    loader = getattr(sys.modules.get("tui.cli_ledger"), "ledger_plan", None)
+    if loader is not None:
+        plan = loader(args)
+        if plan is not None:
+            return plan
+    return bundled_plan()
+
+
+def check_cmd(args: argparse.Namespace) -> int:
+    lang = _lang(args)
+    if args.file:
+        plan = load_plan(args.file)
+        text = Path(args.file).read_text(encoding="utf-8") if args.file.endswith(".toml") else None
+        where = args.file
+    else:
+        plan, text, where = bundled_plan(), bundled_plan_text(), "anxi_kjj_2021.toml"
+    problems = check(plan, text)
+    if problems:
+        for problem in problems:
+            place = where + (f":{problem.line}" if problem.line else "")
+            ident = f" [{problem.where}]" if problem.where else ""
+            print(f"{place}: {problem.code}{ident}: {problem.text(lang)}")
+        print(VIOLATIONS[lang].format(n=len(problems)), file=sys.stderr)
+        return 1
+    parts = "；" if lang == "zh" else "; "
+    summary = plan_summary(plan)
+    print(SUMMARY[lang].format(
+        parts=parts.join(PART[lang].format(**s) for s in summary),
+        total=sum(s["points"] for s in summary),
+    ))
+    return 0
+
+
+def show(args: argparse.Namespace) -> int:
+    plan = resolve_plan(args)
+    fmt = getattr(args, "format", "table")
+    if fmt == "json":
+        text = to_json(plan_tree(plan)) + "\n"
+    else:
+        text = render_table(TREE_HEADERS[_lang(args)], plan_rows(plan), fmt)
+        if fmt == "table":
+            text = f"{plan.title}\n\n{text}"
+    deliver(text, getattr(args, "output", None))
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    plan = resolve_plan(args)
+    if args.format == "xlsx":
+        if not args.output:
+            print("xlsx needs -o FILE", file=sys.stderr)
+            return 2
+        write_plan(plan, args.output, "xlsx")
+    else:
+        deliver(dump_toml(plan), args.output)
+    return 0
+
