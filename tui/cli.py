@@ -40,16 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _command_modules() -> list:  # type: ignore[type-arg]
-    from tui import cli_plan
+    from tui import cli_ledger, cli_plan, cli_report
 
-    modules = [cli_plan]
-    try:
-        from tui import cli_ledger
-
-        modules.append(cli_ledger)
-    except ImportError:
-        pass
-    return modules
+    return [cli_plan, cli_ledger, cli_report]
 
 
 def lang_of(args: argparse.Namespace) -> str:

@@ -17,8 +17,8 @@ SUMMARY = {
     "zh": "方案合规：{parts}；合计 {total} 分",
     "en": "plan is valid: {parts}; total {total} points",
 }
-PART = {"zh": "{name} 一级{first}/二级{second}项 {points}分",
-        "en": "{name} {first} first-level / {second} second-level, {points} pts"}
+PART = {"zh": "{name} 一级{first_level}/二级{second_level}项 {points}分",
+        "en": "{name} {first_level} first-level / {second_level} second-level, {points} pts"}
 VIOLATIONS = {"zh": "发现 {n} 处不符合规则", "en": "{n} rule violation(s) found"}
 
 

@@ -15,8 +15,12 @@ from tabulate import tabulate
 FORMATS = ("table", "json", "csv", "md", "xlsx")
 
 
+_json = msgspec.json.Encoder(decimal_format="number")
+
+
 def to_json(data: Any) -> str:
-    return msgspec.json.format(msgspec.json.encode(data).decode(), indent=2)
+    """Pretty JSON for scripts: exact decimals written as JSON numbers, dates as ISO text."""
+    return msgspec.json.format(_json.encode(data).decode(), indent=2)
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
