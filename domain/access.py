@@ -31,7 +31,7 @@ PERMISSIONS: Final[dict[str, tuple[str, ...]]] = {
     "record_finding": ("performance_office", "office", "leader"),
     "rectify_finding": ("clerk", "section_head", "office"),
     "decide_appeal": ("performance_office",),
-    "file_report": ("section_head", "office", "leader"),
+    "file_report": ("section_head", "clerk", "office", "leader"),
     "audit_remark": ("supervisor",),
     "seal": ("supervisor", "admin"),
     "manage_users": ("admin",),
@@ -50,6 +50,9 @@ COMMAND_OF_KIND: Final[dict[str, str]] = {
     "FindingResolved": "rectify_finding",
     "ReportFiled": "file_report",
     "AuditRemarked": "audit_remark",
+    "SectionRated": "internal_evaluation",
+    "StaffRated": "internal_evaluation",
+    "InternalResultsLocked": "internal_evaluation",
 }
 
 ROLE_NAMES: Final = {
@@ -74,15 +77,14 @@ def authorise(user: User | None, command: str, section: str | None = None,
     if not user.roles:
         raise fail("auth.no_roles", user=user.id)
     permitted = allowed if allowed is not None else PERMISSIONS[command]
+    if section is None:  # nothing section-bound: act in a unit-wide role when one is held
+        permitted = tuple(sorted(permitted, key=lambda r: r in SECTION_BOUND))
     wrong_section = False
     for role in permitted:
         if role not in user.roles:
             continue
-        if role in SECTION_BOUND and section is not None and section != user.section:
-            wrong_section = True
-            continue
-        if role in SECTION_BOUND and section is None and command not in ("file_report",):
-            wrong_section = True
+        if role in SECTION_BOUND and (section is None or section != user.section):
+            wrong_section = True  # a section's role acts only on that section's entries
             continue
         return role
     if wrong_section:

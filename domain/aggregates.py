@@ -63,6 +63,24 @@ class Aggregate:
         collected, self._pending = self._pending, []
         return collected
 
+    def clone(self: A) -> A:
+        """A copy safe to change (commands get copies of the aggregates the ledger keeps).
+
+        Folded values that are only ever replaced, never changed in place (the plan, the
+        events), are shared; containers the next event changes are copied.
+        """
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone._pending = list(self._pending)
+        clone._copy_state()
+        return clone
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Aggregate:
+        return self.clone()
+
+    def _copy_state(self) -> None:
+        """Replace, on a fresh shallow copy, every container `apply` changes in place."""
+
     @classmethod
     def projector(cls: type[A], aggregate_id: UUID) -> Any:
         """A projector function for `repository.get` that starts from an empty aggregate."""
@@ -90,6 +108,11 @@ class DirectoryAggregate(Aggregate):
         super().__init__(aggregate_id)
         self.users: dict[str, User] = {}
         self.plans: dict[tuple[str, int], UUID] = {}
+
+    def _copy_state(self) -> None:
+        self.users = {k: msgspec.structs.replace(u, roles=list(u.roles), keys=dict(u.keys))
+                      for k, u in self.users.items()}
+        self.plans = dict(self.plans)
 
     def apply(self, event: ev.Event) -> None:
         super().apply(event)
@@ -119,6 +142,9 @@ class PlanAggregate(Aggregate):
         self.plan: Plan | None = None
         self.withdrawn: set[str] = set()
         self.approved = False
+
+    def _copy_state(self) -> None:
+        self.withdrawn = set(self.withdrawn)
 
     def apply(self, event: ev.Event) -> None:
         super().apply(event)
@@ -197,6 +223,13 @@ class RecordAggregate(Aggregate):
         self.keys: dict[tuple[Any, ...], int] = {}
         self.findings: dict[int, Finding] = {}
 
+    def _copy_state(self) -> None:
+        self.kinds = dict(self.kinds)
+        self.voided = dict(self.voided)
+        self.keys = dict(self.keys)
+        self.findings = {k: msgspec.structs.replace(f, resolutions=dict(f.resolutions))
+                         for k, f in self.findings.items()}
+
     def apply(self, event: ev.Event) -> None:
         super().apply(event)
         version = event.originator_version
@@ -229,6 +262,10 @@ class IndicatorAggregate(RecordAggregate):
     def __init__(self, aggregate_id: UUID) -> None:
         super().__init__(aggregate_id)
         self.assignments: dict[int, str] = {}  # version -> section assigned
+
+    def _copy_state(self) -> None:
+        super()._copy_state()
+        self.assignments = dict(self.assignments)
 
     def apply(self, event: ev.Event) -> None:
         super().apply(event)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -17,24 +18,37 @@ from domain import events as ev
 from domain import validate as v
 from domain.access import COMMAND_OF_KIND, authorise
 from domain.aggregates import (
+    DIRECTORY_ID,
     Aggregate,
     DirectoryAggregate,
     IndicatorAggregate,
     PlanAggregate,
     RecordAggregate,
     User,
-    apply_plan_change,
     plan_id,
     unit_id,
 )
 from domain.errors import JixiaoError, fail
+from domain.internal import InternalEvaluation, internal_id
 from domain.ledger import LedgerBase
 from domain.plan import Indicator, Plan, tier_points
 from domain.rules import check
 
 LEADING_POSITIONS = ("组长", "副组长")
+PLAN_CHANGES = frozenset({ev.IndicatorAdded, ev.IndicatorRevised, ev.IndicatorWithdrawn,
+                          ev.TierTableChanged, ev.DeadlinesChanged, ev.PlanApproved})
 NAME_LIMIT = 200
 TEXT_LIMIT = 4000
+KEY_LIMIT = 16_000
+
+
+def withdrawn(state: PlanAggregate, indicator: str) -> bool:
+    """Whether an indicator, or the first-level indicator above it, is withdrawn."""
+    if indicator in state.withdrawn:
+        return True
+    assert state.plan is not None
+    return any(indicator in {c.id for c in first.children}
+               for first in state.plan.indicators if first.id in state.withdrawn)
 
 
 def roles_from_plan(person: Any) -> list[str]:
@@ -53,7 +67,7 @@ def roles_from_plan(person: Any) -> list[str]:
     return roles
 
 
-class Ledger(LedgerBase):
+class Ledger(InternalEvaluation, LedgerBase):
     """Every command of the evaluation year."""
 
     # -- context ------------------------------------------------------------------
@@ -65,14 +79,15 @@ class Ledger(LedgerBase):
 
     def _target(self, actor: str, indicator: str) -> tuple[User, PlanAggregate, Indicator,
                                                            Indicator | None, IndicatorAggregate]:
-        directory = self.directory()
+        directory = self.get(DirectoryAggregate, DIRECTORY_ID, view=True)  # read only
         user = self.user(directory, actor)
-        state = self.plan_state(self.plan_id(directory))
-        assert state.plan is not None
+        state = self.get(PlanAggregate, self.plan_id(directory), view=True)  # read only
+        if state.plan is None:
+            raise fail("ledger.no_plan")
         found = next(((i, p) for i, p in state.plan.walk() if i.id == indicator), None)
         if found is None:
             raise fail("cmd.unknown_indicator", indicator=indicator)
-        if indicator in state.withdrawn:
+        if withdrawn(state, indicator):
             raise fail("cmd.withdrawn", indicator=indicator)
         file = self.indicator_file(state.id, indicator)
         return user, state, found[0], found[1], file
@@ -92,12 +107,14 @@ class Ledger(LedgerBase):
 
     def _record(self, actor: str, command: str, indicator: str, event_type: type[ev.Event],
                 effective: dt.date | None, reason: str, source: str, *, leaf: bool = False,
-                **fields: Any) -> ev.Event:
+                check_plan: Callable[[Plan], None] | None = None, **fields: Any) -> ev.Event:
         """The common path of commands on one indicator."""
 
         def decide() -> list[Aggregate]:
             user, state, ind, _, file = self._target(actor, indicator)
             assert state.plan is not None
+            if check_plan is not None:
+                check_plan(state.plan)
             if leaf and ind.children:
                 raise fail("cmd.not_leaf", indicator=indicator)
             role = authorise(user, command, self.section_of(ind, file))
@@ -132,6 +149,8 @@ class Ledger(LedgerBase):
 
         def decide() -> list[Aggregate]:
             directory = self.directory()
+            # the first plan creates the ledger and its admin; later ones are a command
+            role = authorise(self.user(directory, actor), "load_plan") if directory.users else "admin"
             state = self.get(PlanAggregate, pid)
             out: list[Aggregate] = [directory]
             if state.plan is not None:
@@ -139,7 +158,7 @@ class Ledger(LedgerBase):
                     return []
                 if not replace:
                     raise fail("cmd.plan_exists", unit=plan.unit, year=plan.year)
-            now = self.clock()
+            now = self.clock().astimezone(dt.UTC)
             today = v.business_date(now)
             base = {"timestamp": now, "effective": today, "source": source}
             if actor not in directory.users:
@@ -147,7 +166,7 @@ class Ledger(LedgerBase):
                                   name="系统管理员", **base)
                 directory.trigger(ev.RoleGranted, actor="system", role="admin", user=actor,
                                   role_name="admin", **base)
-            admin = {"actor": actor, "role": "admin", **base}
+            admin = {"actor": actor, "role": role, **base}
             for person in plan.people:
                 if person.id not in directory.users:
                     directory.trigger(ev.UserRegistered, user=person.id, name=person.name,
@@ -175,6 +194,9 @@ class Ledger(LedgerBase):
                 raise fail("cmd.user_exists", user=user)
             v.text("user", user, 64, required=True)
             v.text("name", name, NAME_LIMIT, required=True)
+            v.text("title", title, NAME_LIMIT)
+            if section and section not in self._sections(directory):
+                raise fail("cmd.unknown_section", section=section)
             for r in roles:
                 if r not in ROLES:
                     raise fail("cmd.unknown_role", role=r, allowed="/".join(ROLES))
@@ -186,6 +208,15 @@ class Ledger(LedgerBase):
             return [directory]
 
         return self.run(decide, actor=actor, what="users add")
+
+    def _sections(self, directory: DirectoryAggregate) -> set[str]:
+        """The sections of every plan this ledger holds."""
+        sections: set[str] = set()
+        for pid in directory.plans.values():
+            state = self.get(PlanAggregate, pid)
+            if state.plan is not None:
+                sections.update(s.id for s in state.plan.sections)
+        return sections
 
     def grant(self, actor: str, user: str, role_name: str, *, revoke: bool = False,
               reason: str = "", source: str = "cli") -> ev.Event:
@@ -209,6 +240,8 @@ class Ledger(LedgerBase):
 
     def add_key(self, actor: str, user: str, public_key: str, *, source: str = "cli") -> ev.Event:
         from domain.keys import fingerprint
+
+        v.text("public_key", public_key, KEY_LIMIT, required=True)
 
         def decide() -> list[Aggregate]:
             directory = self.directory()
@@ -246,6 +279,19 @@ class Ledger(LedgerBase):
 
         The changed plan must still pass every rule; otherwise nothing is recorded.
         """
+        return self.revise_plan(actor, [(event_type, fields)], reason=reason, source=source,
+                                command=command)[0]
+
+    def revise_plan(self, actor: str, changes: Sequence[tuple[type[ev.Event], dict[str, Any]]],
+                    *, reason: str, source: str = "cli",
+                    command: str = "change_plan") -> list[ev.Event]:
+        """Several plan changes recorded together, in one transaction.
+
+        The rules are checked on the plan after all of them, since one change alone may
+        break them: adding an indicator means lowering the points of its siblings too.
+        """
+        if not changes:
+            raise fail("value.required", field="changes")
 
         def decide() -> list[Aggregate]:
             directory = self.directory()
@@ -254,24 +300,44 @@ class Ledger(LedgerBase):
             assert state.plan is not None
             role = authorise(user, command)
             v.text("reason", reason, 2000, required=True)
-            if event_type is ev.IndicatorWithdrawn:
-                if state.plan.indicator(fields["indicator_id"]) is None:
-                    raise fail("cmd.unknown_indicator", indicator=fields["indicator_id"])
-                if fields["indicator_id"] in state.withdrawn:
-                    raise fail("cmd.withdrawn", indicator=fields["indicator_id"])
-            if event_type is ev.IndicatorRevised and state.plan.indicator(fields["indicator"].id) is None:
-                raise fail("cmd.unknown_indicator", indicator=fields["indicator"].id)
             env = self.envelope(actor, role, None, reason, source, state.plan.year)
-            probe = event_type(originator_id=state.id, originator_version=0, **env, **fields)
-            changed = apply_plan_change(state.plan, probe)
-            assert changed is not None
-            problems = check(changed)
+            for event_type, fields in changes:
+                self._check_plan_change(state, event_type, fields)
+                state.trigger(event_type, **env, **fields)
+            assert state.plan is not None
+            problems = check(state.plan)
             if problems:
                 raise JixiaoError(*problems)
-            state.trigger(event_type, **env, **fields)
             return [state]
 
-        return self.run(decide, actor=actor, what=command)[0]
+        return self.run(decide, actor=actor, what=command)
+
+    @staticmethod
+    def _check_plan_change(state: PlanAggregate, event_type: type[ev.Event],
+                           fields: dict[str, Any]) -> None:
+        assert state.plan is not None
+        if event_type not in PLAN_CHANGES:
+            raise fail("cmd.not_plan_change", kind=event_type.__name__)
+        target = fields.get("indicator_id") or getattr(fields.get("indicator"), "id", "")
+        if event_type is ev.IndicatorAdded:
+            parent = fields.get("parent", "")
+            if parent and state.plan.indicator(parent) is None:
+                raise fail("cmd.unknown_indicator", indicator=parent)
+            if parent and withdrawn(state, parent):
+                raise fail("cmd.withdrawn", indicator=parent)
+        elif target:
+            if state.plan.indicator(target) is None:
+                raise fail("cmd.unknown_indicator", indicator=target)
+            if withdrawn(state, target):
+                raise fail("cmd.withdrawn", indicator=target)
+        if "indicator" in fields:
+            ind = fields["indicator"]
+            v.text("name", ind.name, NAME_LIMIT, required=True)
+            v.text("target", ind.target, TEXT_LIMIT)
+            for m in ind.milestones:
+                v.text("milestone", m, NAME_LIMIT)
+        if "approval" in fields:
+            v.text("approval", fields["approval"], NAME_LIMIT)
 
     def approve_plan(self, actor: str, approval: str, *, reason: str = "approved",
                      source: str = "cli") -> ev.Event:
@@ -307,11 +373,10 @@ class Ledger(LedgerBase):
                         done: str = "", problems: str = "", next_steps: str = "",
                         effective: dt.date | None = None, reason: str = "",
                         source: str = "cli") -> ev.Event:
-        plan = self.plan_state().plan
-        assert plan is not None
         return self._record(actor, "report_progress", indicator, ev.ProgressReported, effective,
-                            reason, source, period=v.period(period, plan.year),
-                            percent=v.percent(percent), done=v.text("done", done, TEXT_LIMIT),
+                            reason, source, check_plan=lambda plan: v.period(period, plan.year),
+                            period=period, percent=v.percent(percent),
+                            done=v.text("done", done, TEXT_LIMIT),
                             problems=v.text("problems", problems, TEXT_LIMIT),
                             next_steps=v.text("next_steps", next_steps, TEXT_LIMIT))
 
@@ -479,9 +544,13 @@ class Ledger(LedgerBase):
             file = self.indicator_file(state.id, indicator)
             if file.id != originator:
                 raise fail("cmd.not_voidable", position=position, kind=event.kind)
+            if withdrawn(state, indicator):
+                raise fail("cmd.withdrawn", indicator=indicator)
             ind = state.plan.indicator(indicator)
             section = file.section or (ind.section if ind else None)
             target = file
+        elif originator == internal_id(state.id):  # the internal evaluation: ratings and locks
+            target, section = self.internal_state(state.id), None
         else:
             raise fail("cmd.not_voidable", position=position, kind=event.kind)
         return target, event, user, state, section
@@ -500,6 +569,8 @@ class Ledger(LedgerBase):
             command = COMMAND_OF_KIND.get(event.kind)
             if command is None:
                 raise fail("cmd.not_voidable", position=position, kind=event.kind)
+            if isinstance(event, ev.FindingResolved) and event.outcome != "rectified":
+                command = "decide_appeal"  # only who decides an appeal may void the decision
             if isinstance(event, ev.FindingRecorded) and event.finding_source != "internal":
                 role = authorise(user, command, section, allowed=("performance_office",))
             else:
@@ -532,8 +603,6 @@ class Ledger(LedgerBase):
             if section and section not in {s.id for s in state.plan.sections}:
                 raise fail("cmd.unknown_section", section=section)
             role = authorise(user, "file_report", section or None)
-            if role in ("clerk", "section_head") and not section:
-                raise fail("auth.wrong_section", user=actor, section="—", own=user.section)
             unit = self.unit(state.id)
             payload = {**self.envelope(actor, role, effective, reason, source, state.plan.year),
                        "report": report, "period": period, "section": section, "digest": digest,
@@ -561,3 +630,25 @@ class Ledger(LedgerBase):
             return [unit]
 
         return self.run(decide, actor=actor, what="audit_remark")[0]
+
+    def seal(self, actor: str, position: int, digest: str, *, source: str = "cli") -> ev.Event:
+        """Seal the log up to `position` with the digest the verifier computed for it."""
+        v.sha256(digest)
+
+        def decide() -> list[Aggregate]:
+            directory = self.directory()
+            user = self.user(directory, actor)
+            state = self.plan_state(self.plan_id(directory))
+            role = authorise(user, "seal")
+            if not 0 < position <= self.max_position():
+                raise fail("ledger.no_event", position=position)
+            from domain.chain import digest_at
+
+            if digest_at(self.app, position) != digest:
+                raise fail("cmd.seal_mismatch", position=position)
+            unit = self.unit(state.id)
+            unit.trigger(ev.Sealed, position=position, digest=digest,
+                         **self.envelope(actor, role, None, "", source))
+            return [unit]
+
+        return self.run(decide, actor=actor, what="seal")[0]

@@ -15,6 +15,7 @@ from uuid import UUID
 
 import msgspec
 
+from domain.internal_method import InternalMethod
 from domain.plan import Deadline, Indicator, Plan, Tier
 
 Source = Literal["tui", "cli", "import", "demo"]
@@ -208,12 +209,54 @@ class Corrected(Event, frozen=True):
     indicator_id: str = ""
 
 
+# -- the internal evaluation (内部考评) of sections and staff --------------------------------
+class BonusPoolSet(Event, frozen=True):
+    """The unit's performance bonus pool for the plan year, in fen (分)."""
+
+    year: int
+    amount_fen: int
+
+
+class InternalMethodSet(Event, frozen=True):
+    """How sections are scored internally and how the differentiated share is split."""
+
+    method: InternalMethod
+
+
+class SectionRated(Event, frozen=True):
+    """The leadership group's rating of a section (0-100), beside its standings."""
+
+    section: str
+    score: Decimal
+    rater: str = ""
+
+
+class StaffRated(Event, frozen=True):
+    """One person's internal rating: a score (0-100) or a grade, in a staff category."""
+
+    person: str
+    category: str  # 分类考评: 领导 / 干部 ...
+    section: str = ""
+    score: Decimal | None = None
+    grade: str = ""
+    rater: str = ""
+
+
+class InternalResultsLocked(Event, frozen=True):
+    """The results approved; the figures they rest on are fixed here."""
+
+    section_rates: dict[str, Decimal]  # each section's standings rate when locked
+    vetoed_sections: list[str] = []
+    digest: str = ""  # SHA-256 of the results as approved
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     UserRegistered, RoleGranted, RoleRevoked, KeyAdded, KeyRevoked, PlanRegistered,
     PlanLoaded, IndicatorAdded, IndicatorRevised, IndicatorWithdrawn, TierTableChanged,
     DeadlinesChanged, PlanApproved, Assigned, ProgressReported, EvidenceAttached,
     SelfAssessed, TierAwarded, Adjusted, FindingRecorded, FindingResolved, ReportFiled,
     Sealed, AuditRemarked, Corrected,
+    BonusPoolSet, InternalMethodSet, SectionRated, StaffRated, InternalResultsLocked,
 )
 
 SCORE_KINDS = frozenset({"TierAwarded", "Adjusted", "FindingRecorded", "FindingResolved",

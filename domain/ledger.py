@@ -4,6 +4,11 @@ A command is a `decide` function: it loads what it needs, checks, and triggers e
 on aggregates. `run` saves the result in one transaction; a version conflict with a
 concurrent writer (IntegrityError) discards everything, reloads and decides again, a
 bounded number of times, and then reports the conflict. Nothing is merged silently.
+
+Aggregates once loaded are kept and brought up to date with only the events stored
+since (one query each). While deciding, the head of the log is read once: if it has
+not moved since an aggregate was last brought up to date, no event can have been
+stored for it, and it is used without a query. Commands get copies, never the kept ones.
 """
 
 from __future__ import annotations
@@ -11,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, OperationalError
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 
 from domain import events as ev
 from domain.aggregates import (
@@ -33,9 +39,19 @@ from domain.errors import JixiaoError, fail
 from domain.store import LedgerApp, open_app, resolve_db
 
 A = TypeVar("A", bound=Aggregate)
-MAX_ATTEMPTS = 12
+MAX_ATTEMPTS = 30
+BACKOFF = (0.002, 0.1)  # seconds: the first retry waits up to 2 ms, doubling up to 100 ms
+UNREACHABLE_WAIT = 30.0  # seconds a command waits for a store that does not answer (a restart)
+CACHE_SIZE = 1000  # aggregates kept per open ledger
 refusals = logging.getLogger("jixiao.refused")
 logging.getLogger("jixiao").addHandler(logging.NullHandler())
+
+
+def backoff(attempt: int) -> float:
+    """How long to wait before retrying after a conflict: random, so writers that
+    collided do not collide again in step, and growing, so a busy ledger settles."""
+    first, most = BACKOFF
+    return random.uniform(0, min(most, first * 2 ** attempt))
 
 
 def utcnow() -> dt.datetime:
@@ -53,6 +69,10 @@ class LedgerBase:
         self.clock = clock
         self.plan_key = plan
         self.last_positions: list[int] = []
+        # aggregate id -> (aggregate as stored, the log head it is known current at)
+        self._kept: dict[UUID, tuple[Aggregate, int | None]] = {}
+        self._head: int | None = None  # the log head read for the decision under way
+        self._lock = threading.RLock()
 
     def close(self) -> None:
         self.app.close()
@@ -64,11 +84,29 @@ class LedgerBase:
         self.close()
 
     # -- loading ------------------------------------------------------------------
-    def get(self, cls: type[A], aggregate_id: UUID) -> A:
-        """The aggregate as stored now, or a new empty one if nothing was recorded yet."""
-        if not self.app.recorder.select_events(aggregate_id, limit=1):
-            return cls(aggregate_id)
-        return self.app.repository.get(aggregate_id, projector_func=cls.projector(aggregate_id))
+    def get(self, cls: type[A], aggregate_id: UUID, *, view: bool = False) -> A:
+        """The aggregate as stored now (a copy the caller may change), or a new empty one
+        if nothing was recorded for it yet.
+
+        `view=True` gives the kept aggregate itself, to read and never to change, while
+        deciding (the ledger's lock is held).
+        """
+        with self._lock:
+            kept = self._kept.pop(aggregate_id, None)
+            if kept is not None and isinstance(kept[0], cls):
+                aggregate, current_at = kept
+            else:
+                aggregate, current_at = cls(aggregate_id), None
+            if current_at is None or current_at != self._head:
+                for stored in self.app.recorder.select_events(aggregate_id, gt=aggregate.version):
+                    aggregate.apply(self.app.mapper.to_domain_event(stored))
+            self._keep(aggregate, self._head)
+            return aggregate if view else aggregate.clone()  # type: ignore[return-value]
+
+    def _keep(self, aggregate: Aggregate, current_at: int | None) -> None:
+        self._kept[aggregate.id] = (aggregate, current_at)
+        if len(self._kept) > CACHE_SIZE:
+            del self._kept[next(iter(self._kept))]  # the least recently used
 
     def directory(self) -> DirectoryAggregate:
         return self.get(DirectoryAggregate, DIRECTORY_ID)
@@ -115,7 +153,7 @@ class LedgerBase:
                  source: str, plan_year: int | None = None) -> dict[str, Any]:
         from domain.validate import effective_date, text
 
-        now = self.clock()
+        now = self.clock().astimezone(dt.UTC)
         return {
             "timestamp": now,
             "actor": actor,
@@ -128,19 +166,49 @@ class LedgerBase:
     def run(self, decide: Callable[[], list[Aggregate]], *, actor: str = "",
             what: str = "") -> list[ev.Event]:
         """Decide and save atomically; retry on a concurrent write, then report it."""
-        for attempt in range(MAX_ATTEMPTS):
-            try:
-                aggregates = decide()
-            except JixiaoError as exc:
-                refusals.warning("refused: actor=%s command=%s: %s", actor, what, exc.message("en"))
-                raise
-            pending = [e for a in aggregates for e in a._pending]
-            try:
-                recordings = self.app.save(*aggregates)
-            except (IntegrityError, OperationalError):
-                time.sleep(random.uniform(0.001, 0.01) * (attempt + 1))
-                continue
-            self.last_positions = [r.notification.id for r in recordings]
-            return pending
+        with self._lock:
+            unreachable: float | None = None  # since when the store has not answered
+            for attempt in range(MAX_ATTEMPTS):
+                try:
+                    head = self._head = self.max_position()
+                    aggregates = decide()
+                except JixiaoError as exc:
+                    refusals.warning("refused: actor=%s command=%s: %s", actor, what,
+                                     exc.message("en"))
+                    raise
+                except (OperationalError, InterfaceError) as exc:
+                    # the server is restarting or out of reach: wait a while, then say so
+                    unreachable = unreachable or time.monotonic()
+                    if time.monotonic() - unreachable > UNREACHABLE_WAIT:
+                        from domain.store import _safe
+
+                        refusals.warning("unreachable: actor=%s command=%s: %s", actor, what, exc)
+                        raise fail("store.unreachable", detail=_safe(str(exc))) from None
+                    time.sleep(0.5)
+                    continue
+                finally:
+                    self._head = None
+                pending = [e for a in aggregates for e in a._pending]
+                try:
+                    recordings = self.app.save(*aggregates)
+                except (IntegrityError, OperationalError):
+                    time.sleep(backoff(attempt))
+                    continue
+                self.last_positions = [r.notification.id for r in recordings]
+                self._saved(aggregates, head, self.last_positions)
+                return pending
         refusals.warning("conflict: actor=%s command=%s", actor, what)
         raise fail("ledger.conflict", attempts=MAX_ATTEMPTS)
+
+    def _saved(self, aggregates: list[Aggregate], head: int, positions: list[int]) -> None:
+        """Keep what was just saved. If only our events came after `head`, everything
+        current at `head` is current after them too."""
+        after = positions[-1] if positions else head
+        ours_only = positions == list(range(head + 1, after + 1))
+        if ours_only:
+            for aggregate_id, (kept, current_at) in self._kept.items():
+                if current_at == head:
+                    self._kept[aggregate_id] = (kept, after)
+        for aggregate in aggregates:
+            self._kept.pop(aggregate.id, None)
+            self._keep(aggregate, after if ours_only else None)

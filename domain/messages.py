@@ -45,10 +45,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rule.unknown_section": ("“{name}”的责任股室“{actual}”不存在",
                              "'{name}' names unknown section '{actual}'"),
     "rule.unknown_person": ("“{name}”的{field}“{actual}”不在人员名单中",
-                            "'{name}' names unknown person '{actual}' as {field}"),
+                            "'{name}' names unknown person '{actual}' as {field_en}"),
     "rule.child_category": ("二级指标“{name}”不应另设类别", "second-level indicator '{name}' must not set a category"),
     "rule.declared_count": ("类别“{category}”{level}指标 {actual} 项，方案声明 {allowed} 项",
-                            "category '{category}' has {actual} {level} indicators, the plan declares {allowed}"),
+                            "category '{category}' has {actual} {level_en} indicators, the plan declares {allowed}"),
     "rule.tier_share": ("定档“{name}”的比例 {actual} 应在 0 到 1 之间",
                         "tier '{name}' share {actual} must lie within 0..1"),
     "rule.tier_order": ("定档表应按比例从高到低排列（“{name}”）",
@@ -60,8 +60,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "deadline '{name}' on {actual} lies outside the plan year's window ({allowed})"),
     "rule.indicator_deadline": ("指标“{name}”完成时限 {actual} 不在考评年度合理范围内（{allowed}）",
                                 "indicator '{name}' deadline {actual} lies outside the plan year's window ({allowed})"),
-    "rule.grades": ("等次阈值须从高到低且不重复（“{name}”）",
-                    "grade thresholds must be distinct ('{name}')"),
+    "rule.grades": ("等次“{name}”的最低分与其他等次重复",
+                    "grade '{name}' shares its threshold with another grade"),
 }
 
 
@@ -78,6 +78,18 @@ CATALOGUE.update({
     "store.unknown_topic": ("未知的事件类型：{topic}", "unknown event topic: {topic}"),
     "store.missing": ("台账不存在，请先运行 jixiao init", "no ledger here; run `jixiao init` first"),
     "store.unopenable": ("无法打开台账：{detail}", "cannot open the ledger: {detail}"),
+    "store.no_tables": ("数据库中没有台账表（{tables}）：请先运行 jixiao init 或 jixiao db migrate",
+                        "no ledger tables ({tables}) in this database: run `jixiao init` or `jixiao db migrate` first"),
+    "store.unreachable": ("台账数据库暂时无法访问（{detail}）：请先用 jixiao log 查看是否已记录，再重试",
+                          "the ledger's database does not answer ({detail}); check `jixiao log` for "
+                          "the entry before trying again"),
+    "migrate.same": ("迁移的来源与目标是同一个台账", "the source and the target are the same ledger"),
+    "migrate.not_empty": ("迁移目标不是空台账", "the target of a move must be an empty ledger"),
+    "migrate.source_broken": ("来源台账的哈希链未通过核验，未迁移：{detail}",
+                              "the source's hash chain does not verify; nothing moved: {detail}"),
+    "migrate.mismatch": ("迁移后目标台账核验不符：{detail}", "the target does not verify after the move: {detail}"),
+    "store.views_old": ("数据库中的 {tables} 是旧版本：请运行 jixiao db migrate",
+                        "{tables} in this database is of an older version: run `jixiao db migrate`"),
 })
 
 CATALOGUE.update({
@@ -148,6 +160,7 @@ CATALOGUE.update({
     "cmd.void_correction": ("位置 {position} 本身是更正，不能再作废",
                             "the event at {position} is a correction and cannot be voided"),
     "cmd.already_voided": ("位置 {position} 的事件已被作废", "the event at {position} is already voided"),
+    "cmd.not_plan_change": ("{kind} 不是方案变更", "{kind} is not a change of the plan"),
 })
 
 CATALOGUE.update({
@@ -157,4 +170,123 @@ CATALOGUE.update({
 CATALOGUE.update({
     "import.line": ("导入文件内容有误：{detail}", "malformed import line: {detail}"),
     "import.not_empty": ("只能导入到空台账", "import needs an empty ledger"),
+    "import.mismatch": ("该行的 originator_id/originator_version 与事件内容不符",
+                        "the line's originator_id/originator_version disagree with its event"),
+    "import.sequence": ("{originator} 的版本 {version} 不连续（应为 {expected}）",
+                        "version {version} of {originator} is out of sequence (expected {expected})"),
+    "import.position": ("位置 {position} 不在上一行的位置 {previous} 之后",
+                        "position {position} does not follow the previous line's {previous}"),
+})
+
+CATALOGUE.update({
+    "chain.ok": ("链条完整：已核验 {count} 个事件，头部 {head}",
+                 "chain intact: {count} events verified, head {head}"),
+    "chain.ok_head": ("链条完整：已核验 {count} 个事件，头部 {head}；仍延续已签封的头部 {sealed}",
+                      "chain intact: {count} events verified, head {head}; it still extends the sealed head {sealed}"),
+    "chain.kind.changed": ("被改动", "changed"),
+    "chain.kind.missing": ("被删除", "missing"),
+    "chain.kind.inserted": ("被插入", "inserted"),
+    "chain.kind.reordered": ("顺序被调换", "reordered"),
+    "chain.changed": ("链条断裂于位置 {position}：该事件被改动（其内容与记录时的摘要不符）",
+                      "chain broken at position {position}: changed (the event no longer matches its digest)"),
+    "chain.missing": ("链条断裂于位置 {position}：该事件被删除（链条记录了它，日志中已没有）",
+                      "chain broken at position {position}: missing "
+                      "(the chain recorded it; the log no longer holds it)"),
+    "chain.inserted": ("链条断裂于位置 {position}：该事件被插入（记录时不在链条中）",
+                       "chain broken at position {position}: inserted (it was not in the chain when written)"),
+    "chain.reordered": ("链条断裂于位置 {position}：顺序被调换（此处的事件原在位置 {other}）",
+                        "chain broken at position {position}: reordered (the event here was written at {other})"),
+    "chain.truncated": ("链条断裂于位置 {position}：日志末尾被删除（已签封的头部为 {sealed}）",
+                        "chain broken at position {position}: missing, the tail was cut (the sealed head is {sealed})"),
+    "chain.head_missing": ("链条断裂于位置 {position}：已签封的头部 {sealed} 不在日志中",
+                           "chain broken at position {position}: missing, the sealed head {sealed} is not in the log"),
+    "chain.head_mismatch": ("链条断裂于位置 {position}：日志不再延续已签封的头部 {sealed}，"
+                            "该位置及以前的事件被改动或台账被重建",
+                            "chain broken at position {position}: changed, the log no longer extends the sealed "
+                            "head {sealed}; an event at or before it was changed or the ledger was rebuilt"),
+    "chain.seal_missing": ("链条断裂于位置 {position}：位置 {other} 的签封所指的头部已不在日志中",
+                           "chain broken at position {position}: missing, the head sealed at {other} is gone"),
+    "chain.seal_mismatch": ("链条断裂于位置 {position}：与位置 {other} 记录的签封不符，"
+                            "该位置及以前的事件被改动或台账被重建",
+                            "chain broken at position {position}: changed, it no longer matches the seal recorded "
+                            "at {other}; an event at or before it was changed or the ledger was rebuilt"),
+    "chain.bad_head": ("头部格式有误：{actual}（应为 位置:摘要，摘要至少 16 位十六进制）",
+                       "bad head: {actual} (expected POSITION:DIGEST, at least 16 hex digits)"),
+    "chain.write_over": ("无法写入：位置 {position} 已在链条中（链条头部 {head}），日志中的事件被删除过；"
+                         "请运行 jixiao verify",
+                         "cannot write: position {position} is already chained (chain head {head}); events "
+                         "were removed from the log; run `jixiao verify`"),
+    "chain.unsupported": ("此存储不支持哈希链：{recorder}", "this store has no hash chain: {recorder}"),
+    "chain.db_functions": ("哈希链不支持 POSTGRES_ENABLE_DB_FUNCTIONS", "the hash chain does not support "
+                           "POSTGRES_ENABLE_DB_FUNCTIONS"),
+    "chain.broken_seal": ("链条已断裂，不能签封：{detail}", "the chain is broken, nothing sealed: {detail}"),
+})
+
+CATALOGUE.update({
+    "value.too_large": ("{field} {actual} 超过上限 {allowed}", "{field} {actual} exceeds the limit {allowed}"),
+    "internal.factor": ("{field} 应在 {low} 到 {high} 之间且最多四位小数：{actual}",
+                        "{field} must lie within {low}..{high} with at most 4 decimals: {actual}"),
+    "internal.basis": ("差异化奖金分配依据应为 coefficient（按等次系数）或 score（按得分）：{actual}",
+                       "the split basis must be coefficient or score: {actual}"),
+    "internal.no_grades": ("内部考评等次不能为空", "the internal grades are empty"),
+    "internal.grades": ("内部考评等次名称和分数线须各不相同（{grades}）",
+                        "internal grade names and thresholds must be distinct ({grades})"),
+    "internal.grade_min": ("等次“{grade}”的分数线 {actual} 应在 0 到 100 之间",
+                           "grade '{grade}' threshold {actual} must lie within 0..100"),
+    "internal.coefficient_missing": ("等次“{grade}”缺少分配系数", "grade '{grade}' has no coefficient"),
+    "internal.unknown_grade": ("等次“{grade}”不在内部考评等次中（{allowed}）",
+                               "grade '{grade}' is not an internal grade ({allowed})"),
+    "internal.coefficient_order": ("分配系数应随等次由高到低不增（奖优罚劣）：{coefficients}",
+                                   "coefficients must not rise from a better grade to a worse one: {coefficients}"),
+    "internal.category": ("人员类别名称有误：{actual}", "bad staff category: {actual}"),
+    "internal.score_range": ("{field} 应在 0 到 100 之间：{actual}", "{field} must lie within 0..100: {actual}"),
+    "internal.score_or_grade": ("评分须给出得分或等次之一（不能同时给出）",
+                                "give exactly one of a score or a grade"),
+    "internal.locked": ("内部考评结果已审定锁定；如需变更，请以更正作废锁定或评分并说明理由",
+                        "the internal evaluation is locked; only a correction voiding the lock or a rating "
+                        "can change it"),
+    "internal.unchanged": ("内容与当前{what}相同，未记录", "the {what} is already so; nothing recorded"),
+    "internal.score_needed": ("按得分分配时须以得分评定：{person}", "the split by score needs a score for {person}"),
+    "internal.grade_in_use": ("{person} 的评定等次“{grade}”不在新的等次中",
+                              "{person} is rated '{grade}', which the new grades lack"),
+    "internal.changed": ("预览后内部考评已有新记录（版本 {seen} → {actual}），请重新核对后再锁定",
+                         "the evaluation changed since the preview (version {seen} -> {actual}); review it again"),
+    "internal.no_pool": ("尚未设定绩效奖金总额", "no bonus pool has been set"),
+    "internal.no_ratings": ("尚无人员评分，无法锁定", "nobody is rated yet; nothing to lock"),
+    "internal.rates": ("锁定须给出每个股室的得分率（{sections}）",
+                       "the lock needs the rate of every section ({sections})"),
+})
+
+CATALOGUE.update({
+    "report.period": ("季度应写作 Q3 或 2021Q3：{actual}", "a quarter is written Q3 or 2021Q3: {actual}"),
+    "report.not_filed": ("{report} 尚未报送（{period} {section}）", "{report} has not been filed ({period} {section})"),
+    "report.not_fileable": ("{report} 不能从台账生成报送", "{report} cannot be filed from the ledger"),
+    "report.file_clocks": ("报送的是当前内容，不能与 --as-of/--known-at 同用",
+                           "filing files the report as it is now; drop --as-of/--known-at"),
+    "report.unknown_indicator": ("方案中没有指标 {indicator}", "the plan has no indicator {indicator}"),
+})
+
+CATALOGUE.update({
+    "value.pair": ("{field} 应写作 名称=数值：{actual}", "{field} expects NAME=VALUE: {actual}"),
+})
+
+CATALOGUE.update({
+    "demo.not_empty": ("演示数据只能生成到空台账：{where}", "the demo needs an empty ledger: {where}"),
+    "demo.range": ("{field} 应在 1 到 {allowed} 之间：{actual}", "{field} must lie within 1..{allowed}: {actual}"),
+})
+
+CATALOGUE.update({
+    "store.password_in_url": ("台账地址中不应含密码：请写入 ~/.pgpass 或环境变量 PGPASSWORD",
+                              "no password in the ledger URL, please: put it in ~/.pgpass or $PGPASSWORD"),
+})
+
+CATALOGUE.update({
+    "tui.no_terminal": ("jixiao 的界面需要终端：请在终端中运行，或用 ssh -t 连接（不要附带命令）",
+                        "jixiao's interface needs a terminal: run it in one, or connect with `ssh -t` "
+                        "(no command needed)"),
+})
+
+CATALOGUE.update({
+    "cmd.seal_mismatch": ("封存摘要与链条在位置 {position} 的摘要不符，未记录",
+                          "the seal's digest does not match the chain at position {position}; nothing recorded"),
 })

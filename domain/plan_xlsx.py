@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import openpyxl
 from openpyxl.styles import Alignment, Font
@@ -38,7 +38,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.errors import JixiaoError, fail
-from domain.plan import Indicator, Plan
+from domain.plan import CategoryKind, Indicator, Plan, Work
 from domain.plan_io import convert_plan
 
 ValueKind = Literal["str", "int", "decimal", "date", "bool", "list", "lines", "kind", "work"]
@@ -58,7 +58,8 @@ LIST_SPLIT = re.compile(r"[,，、\n]")
 # Characters an xlsx file cannot hold (XML 1.0), plus CR, which reading turns into LF.
 UNSTORABLE = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff]")
 EXCEL_EPOCH_SAFE = dt.date(1900, 3, 1)  # Excel mis-dates serials before this day
-EXACT_INT = 2**53
+EXACT_DIGITS = 15  # significant digits a number cell holds exactly
+EXACT_INT = 10**EXACT_DIGITS
 HEADER_SCAN_ROWS = 5
 
 
@@ -242,7 +243,7 @@ class _Reader:
 
     def sheet(self, name: str) -> Worksheet | None:
         for ws in self.workbook.worksheets:
-            if ws.title.strip() == name:
+            if isinstance(ws, Worksheet) and ws.title.strip() == name:  # not a chart sheet
                 return ws
         return None
 
@@ -436,9 +437,17 @@ class _Reader:
             return _ABSENT
         if kind in ("kind", "work"):
             labels = KIND_LABELS if kind == "kind" else WORK_LABELS
+            codes = get_args(CategoryKind if kind == "kind" else Work)
             text = value.strip() if isinstance(value, str) else _as_text(value)
             by_label = {label: code for code, label in labels.items()}
-            return by_label.get(text, text)  # an unknown value fails in convert_plan
+            if text in by_label or text in codes:
+                return by_label.get(text, text)
+            allowed = "、".join(labels.get(code, code) for code in codes)
+            raise self.cell_error(
+                place,
+                f"“{header}”应为 {allowed} 之一，而不是“{text}”",
+                f"'{header}' must be one of {allowed} (or {', '.join(codes)}), not '{text}'",
+            )
         parser = _PARSERS[kind]
         parsed = parser(value)
         if parsed is None:
@@ -516,7 +525,7 @@ def _parse_decimal(value: Any) -> Decimal | None:
 
 def _parse_int(value: Any) -> int | None:
     number = _parse_decimal(value)
-    if number is None or number != number.to_integral_value():
+    if number is None or number.adjusted() > 100 or number != number.to_integral_value():
         return None
     return int(number)
 
@@ -685,14 +694,19 @@ def _encode(kind: ValueKind, value: Any, sep: str, place: str) -> Any:
 
 
 def _number(value: Decimal) -> int | float | str:
-    """An int or float that reads back as the same Decimal, else the Decimal as text."""
-    if value.is_finite():
-        if value == value.to_integral_value() and abs(value) < EXACT_INT:
-            return int(value)
-        as_float = float(value)
-        if Decimal(repr(as_float)) == value:
-            return as_float
-    return str(value)
+    """An int or float that reads back as the same Decimal, else the Decimal as text.
+
+    Excel keeps 15 significant digits (and openpyxl writes 16), so a Decimal with more,
+    or one out of a double's comfortable range, is written as text.
+    """
+    if not value.is_finite():
+        return str(value)
+    digits = len(value.normalize().as_tuple().digits)
+    if digits > EXACT_DIGITS or not -300 < value.adjusted() < 300:
+        return str(value)
+    if value == value.to_integral_value() and abs(value) < EXACT_INT:
+        return int(value)
+    return float(value)
 
 
 def _format_list(items: list[str], sep: str, kind: ValueKind, place: str) -> str | None:

@@ -24,7 +24,7 @@ def _p(code: str, where: str = "", **params: object) -> Problem:
 
 def _fmt(value: object) -> str:
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f")  # 2.50 and 2.5 both read 2.5, 1E+2 reads 100
     return str(value)
 
 
@@ -78,10 +78,11 @@ def _check_references(plan: Plan) -> Iterator[Problem]:
             yield _p("rule.child_category", ind.id, name=ind.name)
         if ind.section and ind.section not in sections:
             yield _p("rule.unknown_section", ind.id, name=ind.name, actual=ind.section)
-        for field, label in (("leader", "分管领导"), ("handler", "承办人")):
+        for field, label, label_en in (("leader", "分管领导", "leader in charge"), ("handler", "承办人", "handler")):
             ref = getattr(ind, field)
             if ref and ref not in people:
-                yield _p("rule.unknown_person", ind.id, name=ind.name, actual=ref, field=label)
+                yield _p("rule.unknown_person", ind.id, name=ind.name, actual=ref, field=label,
+                         field_en=label_en)
         if ind.points <= 0 or ind.points != ind.points.quantize(CENT):
             yield _p("rule.points_positive", ind.id, name=ind.name, actual=ind.points)
 
@@ -96,13 +97,13 @@ def _check_budgets(plan: Plan) -> Iterator[Problem]:
         if total != cat.points:
             yield _p("rule.category_sum", cat.id, category=cat.name, actual=total, allowed=cat.points)
         seconds = sum(len(i.children) for i in firsts)
-        for level, declared, actual in (
-            ("一级", cat.first_level_count, len(firsts)),
-            ("二级", cat.second_level_count, seconds),
+        for level, level_en, declared, actual in (
+            ("一级", "first-level", cat.first_level_count, len(firsts)),
+            ("二级", "second-level", cat.second_level_count, seconds),
         ):
             if declared is not None and declared != actual:
                 yield _p("rule.declared_count", cat.id, category=cat.name, level=level,
-                         actual=actual, allowed=declared)
+                         level_en=level_en, actual=actual, allowed=declared)
     functional = {c.id for c in plan.categories if c.kind == "functional"}
     n_functional = sum(1 for i in plan.indicators if i.category in functional)
     if n_functional < plan.rules.min_first_level_functional:

@@ -9,6 +9,7 @@ store.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ from uuid import UUID
 
 import msgspec
 from eventsourcing.application import Application
-from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent, Transcoder
 
 from domain.errors import fail
 from domain.events import EVENT_TYPES, Event
@@ -111,6 +112,21 @@ class LedgerApp(Application[UUID]):
     def construct_mapper(self) -> Mapper[UUID]:
         return MsgspecMapper()
 
+    def construct_recorder(self) -> ApplicationRecorder:
+        """The library's recorder for the store, extended to write the hash chain
+        (`domain.chain`) in the same transaction as the events."""
+        from domain.chain import is_chained, recorder_topic
+
+        env = self.factory.env
+        topic = recorder_topic(env.get("PERSISTENCE_MODULE", ""))
+        if topic is not None:
+            for key in env.create_keys("APPLICATION_RECORDER_TOPIC"):
+                env[key] = topic
+        recorder = super().construct_recorder()
+        if not is_chained(recorder):
+            raise fail("chain.unsupported", recorder=type(recorder).__name__)
+        return recorder
+
 
 def default_db_path() -> Path:
     from platformdirs import user_data_dir
@@ -140,6 +156,7 @@ def store_env(db: str, *, create_table: bool = True) -> dict[str, str]:
             "POSTGRES_PASSWORD": os.environ.get("PGPASSWORD", "") or _pgpass(url),
             "POSTGRES_POOL_SIZE": "2",
             "POSTGRES_LOCK_TIMEOUT": "10",
+            "POSTGRES_CONNECT_TIMEOUT": "10",  # a server that is down is reported in seconds
         }
     else:
         env = {
@@ -181,18 +198,64 @@ def prepare_sqlite_path(db: str) -> None:
 
 def open_app(db: str, *, create: bool = True) -> LedgerApp:
     """Open the ledger's store; for SQLite, `create=False` refuses a missing file."""
+    if is_postgres(db) and urlparse(db).password is not None:
+        # a password in the URL shows in process lists, shell history and authorized_keys
+        raise fail("store.password_in_url", where=_safe(db))
     if not is_postgres(db):
         if not Path(db).exists():
             if not create:
                 raise fail("store.missing", where=db)
             prepare_sqlite_path(db)
+    # PostgreSQL tables are made by `jixiao init` / `jixiao db migrate`, not on every start
+    create_table = create or not is_postgres(db)
     try:
-        return LedgerApp(env=store_env(db))
+        app = LedgerApp(env=store_env(db, create_table=create_table))
+        missing = [] if create_table else missing_tables(app)
     except Exception as exc:  # the library raises many kinds; the user needs one message
+        raise fail("store.unopenable", where=_safe(db), detail=_safe(str(exc))) from None
+    if missing:
+        app.close()
+        raise fail("store.no_tables", where=_safe(db), tables=", ".join(missing))
+    return app
+
+
+def missing_tables(app: LedgerApp) -> list[str]:
+    """The ledger's PostgreSQL tables (events and chain) not yet created in its database."""
+    recorder: Any = app.recorder
+    schema = recorder.datastore.schema
+    names = [f"{schema}.{recorder.events_table_name}", f"{schema}.{recorder.chain_table}"]
+    with recorder.datastore.get_connection() as conn:
+        found = conn.execute("SELECT " + ", ".join(f"to_regclass(%s) IS NOT NULL AS t{i}"
+                                                   for i in range(len(names))), names).fetchone()
+    return [name for i, name in enumerate(names) if not found[f"t{i}"]]
+
+
+def pg_connect_args(db: str) -> dict[str, Any]:
+    """psycopg connection arguments for a postgresql:// ledger (password as for the store)."""
+    env = store_env(db)
+    return {"host": env["POSTGRES_HOST"], "port": int(env["POSTGRES_PORT"]),
+            "user": env["POSTGRES_USER"], "password": env["POSTGRES_PASSWORD"],
+            "dbname": env["POSTGRES_DBNAME"], "connect_timeout": 30}
+
+
+def pg_connect(db: str, *, autocommit: bool = True) -> Any:
+    """A psycopg connection to a ledger's database, for what sits beside the library's
+    tables (read models, checkpoints, moving a ledger)."""
+    import psycopg
+
+    if urlparse(db).password is not None:
+        raise fail("store.password_in_url", where=_safe(db))
+    try:
+        return psycopg.connect(autocommit=autocommit, **pg_connect_args(db))
+    except psycopg.Error as exc:
         raise fail("store.unopenable", where=_safe(db), detail=_safe(str(exc))) from None
 
 
 def _safe(text: str) -> str:
-    """Text with any PostgreSQL password removed."""
+    """Text with any PostgreSQL password removed (from $PGPASSWORD or a URL)."""
     password = os.environ.get("PGPASSWORD")
-    return text.replace(password, "***") if password else text
+    text = text.replace(password, "***") if password else text
+    return _URL_PASSWORD.sub(r"\1***@", text)
+
+
+_URL_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]*:)[^@\s]*@")

@@ -4,15 +4,24 @@
 full replay, an as-of replay or live following. It keeps, per plan, the compact facts
 the reports need (versions, tiers, amounts, positions); long texts stay in the log and
 are read back by position when a report shows them.
+
+Entries are small msgspec structs so a year of a whole county fits in memory and the
+fold's state can be written to a checkpoint and read back exactly (`state()` /
+`YearFold.from_state`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from dataclasses import dataclass, field
+import gc
+import sys
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
+
+import msgspec
 
 from domain import events as ev
 from domain.aggregates import apply_plan_change, indicator_id, unit_id
@@ -21,77 +30,257 @@ from domain.plan import Plan
 STRUCTURAL = (ev.UserRegistered, ev.RoleGranted, ev.RoleRevoked, ev.KeyAdded, ev.KeyRevoked,
               ev.PlanRegistered, ev.PlanLoaded, ev.IndicatorAdded, ev.IndicatorRevised,
               ev.IndicatorWithdrawn, ev.TierTableChanged, ev.DeadlinesChanged, ev.PlanApproved)
+_STRUCTURAL = frozenset(STRUCTURAL)
 
 
-@dataclass
-class Entry:
+# -- entries: one per voidable event, typed by kind ---------------------------------------
+class Entry(msgspec.Struct, array_like=True, gc=False, tag_field="k"):
     """One voidable entry: enough to score and list it without re-reading the log."""
 
+    KIND: ClassVar[str] = ""
     position: int
     version: int
-    kind: str
-    actor: str
     effective: dt.date
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+
+class AssignedEntry(Entry, tag=1):
+    KIND: ClassVar[str] = "Assigned"
+    section: str
+    leader: str
+    handler: str
+    deadline: dt.date | None
+    milestones: list[str]
+    liaison: str
+
+
+class ProgressEntry(Entry, tag=2):
+    KIND: ClassVar[str] = "ProgressReported"
+    period: str
+    percent: int
+
+
+class EvidenceEntry(Entry, tag=3):
+    KIND: ClassVar[str] = "EvidenceAttached"
+    size: int
+
+
+class SelfAssessedEntry(Entry, tag=4):
+    KIND: ClassVar[str] = "SelfAssessed"
+    tier: str
+
+
+class TierEntry(Entry, tag=5):
+    KIND: ClassVar[str] = "TierAwarded"
+    tier: str
+    points: Decimal
+
+
+class AdjustedEntry(Entry, tag=6):
+    KIND: ClassVar[str] = "Adjusted"
+    adjustment: str
+    amount: Decimal
+    section: str
+    basis: str
+
+
+class FindingEntry(Entry, tag=7):
+    KIND: ClassVar[str] = "FindingRecorded"
+    method: str
+    finding_source: str
+    count: int
+    per_item: Decimal
+    deduction: Decimal
+    rectify_by: dt.date | None
+
+
+class ResolvedEntry(Entry, tag=8):
+    KIND: ClassVar[str] = "FindingResolved"
+    finding: int
+    outcome: str
+
+
+class FiledEntry(Entry, tag=9):
+    KIND: ClassVar[str] = "ReportFiled"
+    report: str
+    period: str
+    section: str
+    digest: str
+    actor: str
     recorded: dt.datetime
-    data: tuple[Any, ...] = ()
 
 
-@dataclass
-class Record:
-    """The entries of one indicator (or of the unit), by version, with voids."""
+class SealedEntry(Entry, tag=10):
+    KIND: ClassVar[str] = "Sealed"
 
-    entries: dict[int, Entry] = field(default_factory=dict)
-    voided: dict[int, Entry] = field(default_factory=dict)  # voided version -> the correction
+
+class RemarkEntry(Entry, tag=11):
+    KIND: ClassVar[str] = "AuditRemarked"
+
+
+class CorrectedEntry(Entry, tag=12):
+    KIND: ClassVar[str] = "Corrected"
+    voided: int
+    voided_kind: str
+
+
+AnyEntry = (AssignedEntry | ProgressEntry | EvidenceEntry | SelfAssessedEntry | TierEntry
+            | AdjustedEntry | FindingEntry | ResolvedEntry | FiledEntry | SealedEntry
+            | RemarkEntry | CorrectedEntry)
+
+
+class Record(msgspec.Struct, array_like=True, kw_only=True):
+    """The entries of one indicator (or of the unit) by kind, in version order, with voids."""
+
+    kinds: dict[str, list[AnyEntry]] = {}
+    voided: dict[int, CorrectedEntry] = {}  # voided version -> the correction
     last_position: int = 0
 
-    def valid(self, kind: str) -> list[Entry]:
-        return [e for e in self.entries.values() if e.kind == kind and e.version not in self.voided]
+    def all(self, kind: str) -> list[Any]:
+        return self.kinds.get(kind, [])
+
+    def valid(self, kind: str) -> list[Any]:
+        """Entries of a kind that no correction voids, in the order they were recorded."""
+        entries = self.kinds.get(kind, [])
+        if not self.voided:
+            return list(entries)
+        return [e for e in entries if e.version not in self.voided]
+
+    def latest(self, kind: str) -> Any:
+        """The latest valid entry of a kind (by effective date, then recording order)."""
+        best = None
+        for e in self.kinds.get(kind, ()):
+            if e.version in self.voided:
+                continue
+            if best is None or (e.effective, e.version) >= (best.effective, best.version):
+                best = e
+        return best
+
+    def entries(self) -> list[Any]:
+        """Every entry, in the order it was recorded."""
+        return sorted((e for es in self.kinds.values() for e in es), key=lambda e: e.version)
+
+    def __len__(self) -> int:
+        return sum(len(es) for es in self.kinds.values())
 
 
-@dataclass
-class PlanFold:
+class PlanFold(msgspec.Struct, kw_only=True):
     plan_id: UUID
     plan: Plan | None = None
-    withdrawn: set[str] = field(default_factory=set)
+    withdrawn: set[str] = set()
     approved: bool = False
-    indicators: dict[str, Record] = field(default_factory=dict)
-    unit: Record = field(default_factory=Record)
+    indicators: dict[str, Record] = {}
+    unit: Record = msgspec.field(default_factory=Record)
+
+    def record(self, indicator: str) -> Record:
+        return self.indicators.get(indicator) or _EMPTY
+
+    def is_withdrawn(self, indicator: str) -> bool:
+        """Whether an indicator, or the first-level indicator above it, is withdrawn."""
+        if indicator in self.withdrawn:
+            return True
+        if self.plan is None or not self.withdrawn:
+            return False
+        return any(indicator in {c.id for c in first.children}
+                   for first in self.plan.indicators if first.id in self.withdrawn)
 
 
-@dataclass
-class UserInfo:
+_EMPTY = Record()
+
+
+class UserInfo(msgspec.Struct, kw_only=True):
     id: str
     name: str
     title: str = ""
     section: str = ""
-    roles: list[str] = field(default_factory=list)
+    roles: list[str] = []
 
 
-def _data(event: ev.Event) -> tuple[Any, ...]:
-    """The compact facts kept of each entry kind."""
-    match event:
-        case ev.ProgressReported():
-            return (event.period, event.percent)
-        case ev.SelfAssessed():
-            return (event.tier,)
-        case ev.TierAwarded():
-            return (event.tier, event.points)
-        case ev.Adjusted():
-            return (event.adjustment, event.amount, event.section, event.basis)
-        case ev.FindingRecorded():
-            return (event.method, event.deduction, event.finding_source, event.rectify_by)
-        case ev.FindingResolved():
-            return (event.finding, event.outcome)
-        case ev.ReportFiled():
-            return (event.report, event.period, event.section, event.digest)
-        case ev.Assigned():
-            return (event.section, event.leader, event.handler, event.deadline,
-                    tuple(event.milestones), event.liaison)
-        case ev.EvidenceAttached():
-            return (event.file_name, event.size)
-        case ev.Corrected():
-            return (event.voided, event.voided_kind)
-    return ()
+class FoldState(msgspec.Struct, kw_only=True):
+    """Everything a fold knows, as data: what a checkpoint stores."""
+
+    position: int
+    plans: dict[UUID, PlanFold]
+    users: dict[str, UserInfo]
+
+
+# -- building entries from events ----------------------------------------------------------
+def _entry_builders() -> dict[type, Any]:
+    """Per event kind: (the entry's kind, a function building it). Positional arguments in
+    field order (position, version, effective, then the entry's own): the fold's hot path."""
+    return {
+        ev.Assigned: lambda e, p, d, i: AssignedEntry(
+            p, e.originator_version, d, i(e.section), i(e.leader), i(e.handler), e.deadline,
+            list(e.milestones), i(e.liaison)),
+        ev.ProgressReported: lambda e, p, d, i: ProgressEntry(
+            p, e.originator_version, d, i(e.period), e.percent),
+        ev.EvidenceAttached: lambda e, p, d, i: EvidenceEntry(p, e.originator_version, d, e.size),
+        ev.SelfAssessed: lambda e, p, d, i: SelfAssessedEntry(p, e.originator_version, d, i(e.tier)),
+        ev.TierAwarded: lambda e, p, d, i: TierEntry(p, e.originator_version, d, i(e.tier), e.points),
+        ev.Adjusted: lambda e, p, d, i: AdjustedEntry(
+            p, e.originator_version, d, i(e.adjustment), e.amount, i(e.section), e.basis),
+        ev.FindingRecorded: lambda e, p, d, i: FindingEntry(
+            p, e.originator_version, d, i(e.method), i(e.finding_source), e.count, e.per_item,
+            e.deduction, e.rectify_by),
+        ev.FindingResolved: lambda e, p, d, i: ResolvedEntry(
+            p, e.originator_version, d, e.finding, i(e.outcome)),
+        ev.ReportFiled: lambda e, p, d, i: FiledEntry(
+            p, e.originator_version, d, i(e.report), i(e.period), i(e.section), e.digest, i(e.actor),
+            e.timestamp),
+        ev.Sealed: lambda e, p, d, i: SealedEntry(p, e.originator_version, d),
+        ev.AuditRemarked: lambda e, p, d, i: RemarkEntry(p, e.originator_version, d),
+        ev.Corrected: lambda e, p, d, i: CorrectedEntry(
+            p, e.originator_version, d, e.voided, i(e.voided_kind)),
+    }
+
+
+BUILDERS = _entry_builders()
+KIND_NAMES = {t: t.__name__ for t in BUILDERS}
+
+# What each entry needs of its event. Replaying the store, events of these kinds are
+# decoded into small views holding only these fields (and the clocks' two dates), which
+# skips building what the fold would throw away: texts, the originator id, the actor.
+VIEW_FIELDS: dict[type, tuple[str, ...]] = {
+    ev.Assigned: ("section", "leader", "handler", "deadline", "milestones", "liaison"),
+    ev.ProgressReported: ("period", "percent"),
+    ev.EvidenceAttached: ("size",),
+    ev.SelfAssessed: ("tier",),
+    ev.TierAwarded: ("tier", "points"),
+    ev.Adjusted: ("adjustment", "amount", "section", "basis"),
+    ev.FindingRecorded: ("method", "finding_source", "count", "per_item", "deduction", "rectify_by"),
+    ev.FindingResolved: ("finding", "outcome"),
+    ev.ReportFiled: ("report", "period", "section", "digest", "actor"),
+    ev.Sealed: (),
+    ev.AuditRemarked: (),
+    ev.Corrected: ("voided", "voided_kind"),
+}
+
+
+def _view(event_type: type, timestamp: bool) -> type:
+    info = {f.name: f for f in msgspec.structs.fields(event_type)}
+    fields: list[Any] = []
+    stamp = ("timestamp",) if timestamp or event_type is ev.ReportFiled else ()
+    for name in ("originator_version", "effective", *stamp, *VIEW_FIELDS[event_type]):
+        f = info[name]
+        if f.default is not msgspec.NODEFAULT:
+            fields.append((name, f.type, f.default))
+        elif f.default_factory is not msgspec.NODEFAULT:
+            fields.append((name, f.type, msgspec.field(default_factory=f.default_factory)))
+        else:
+            fields.append((name, f.type))
+    return msgspec.defstruct(f"{event_type.__name__}View", fields, kw_only=True, frozen=True)
+
+
+def _view_decoders(timestamp: bool) -> dict[str, tuple[type, Any, Any]]:
+    """topic (current version only) -> (event type, view decoder, entry builder)."""
+    return {t.topic(): (t, msgspec.json.Decoder(_view(t, timestamp)).decode, BUILDERS[t]) for t in VIEW_FIELDS}
+
+
+VIEWS = _view_decoders(timestamp=True)  # for replays as known at a time
+LEAN_VIEWS = _view_decoders(timestamp=False)  # otherwise the recorded time is not needed
 
 
 class YearFold:
@@ -105,37 +294,118 @@ class YearFold:
         self.plans: dict[UUID, PlanFold] = {}
         self.users: dict[str, UserInfo] = {}
         self._owners: dict[UUID, tuple[PlanFold, str]] = {}  # aggregate -> (plan, indicator|"")
+        self._by_key: dict[Any, tuple[PlanFold, str]] = {}  # the same, by the id as stored
+        self._strings: dict[Any, Any] = {}
+        # one object per distinct short text (periods, tiers, ids) and date: a county's year
+        # of entries then shares them instead of holding a copy each
+        self._intern = sys.intern
+        self._day = self._strings.setdefault
+        self._filtered = not self.clocks.now
 
     # -- folding ------------------------------------------------------------------
     def apply(self, position: int, originator: UUID, event: ev.Event) -> None:
         self.position = position
-        structural = isinstance(event, STRUCTURAL)
-        if not self.clocks.admits(event, structural):
+        kind = type(event)
+        build = BUILDERS.get(kind)
+        if build is None:
+            if kind in _STRUCTURAL and (not self._filtered or self.clocks.admits(event, True)):
+                self._structural(originator, event)
             return
-        if structural:
-            self._structural(originator, event)
+        if self._filtered and not self.clocks.admits(event, False):
             return
         owner = self._owners.get(originator)
-        if owner is None:
-            return
+        if owner is not None:
+            self._add(owner, position, kind, event, build)
+
+    def _add(self, owner: tuple[PlanFold, str], position: int, kind: type, event: Any, build: Any) -> None:
+        """Add the entry of one event (or its view) to its indicator's or the unit's record."""
         plan, indicator = owner
         if indicator:
             record = plan.indicators.get(indicator)
             if record is None:
-                record = plan.indicators[indicator] = Record()
+                record = plan.indicators[indicator] = Record(kinds={}, voided={})
         else:
             record = plan.unit
-        entry = Entry(position, event.originator_version, event.kind, event.actor,
-                      event.effective, event.timestamp, _data(event))
-        record.entries[entry.version] = entry
+        day = event.effective
+        entry = build(event, position, self._day(day, day), self._intern)
+        name = KIND_NAMES[kind]
+        entries = record.kinds.get(name)
+        if entries is None:
+            record.kinds[name] = [entry]
+        else:
+            entries.append(entry)
         record.last_position = position
-        if isinstance(event, ev.Corrected):
-            record.voided[event.voided] = entry
+        if kind is ev.Corrected:
+            record.voided[entry.voided] = entry
+
+    def feed_rows(self, pages: Any) -> int:
+        """Apply pages of stored rows (position, originator, topic, payload) as read from
+        the store: the fast path of a replay. Entry kinds are decoded into views; anything
+        else (people, the plan, older event versions) into its full event."""
+        from domain.store import decode_event
+        from projections.stream import UUIDS
+
+        views = VIEWS if self.clocks.known_at is not None else LEAN_VIEWS
+        owners = self._by_key
+        filtered = self._filtered
+        admits = self.clocks.admits
+        apply = self.apply
+        add = self._add
+        n = 0
+        with _no_collection():
+            for page in pages:
+                for position, originator, topic, state in page:
+                    spec = views.get(topic)
+                    if spec is None:
+                        oid = originator if isinstance(originator, UUID) else (
+                            UUIDS.get(originator) or UUIDS.setdefault(originator, UUID(originator)))
+                        apply(position, oid, decode_event(topic, state))
+                        owners = self._by_key  # the plan may have changed who owns what
+                        continue
+                    kind, decode, build = spec
+                    view = decode(state)
+                    if filtered and not admits(view, False):
+                        continue
+                    owner = owners.get(originator)
+                    if owner is None:
+                        oid = originator if isinstance(originator, UUID) else (
+                            UUIDS.get(originator) or UUIDS.setdefault(originator, UUID(originator)))
+                        owner = self._owners.get(oid)
+                        if owner is None:
+                            continue
+                        owners[originator] = owner
+                    add(owner, position, kind, view, build)
+                if page:
+                    n += len(page)
+                    self.position = page[-1][0]
+        return n
+
+    def feed(self, stream: Any) -> int:
+        """Apply every (position, originator, event) of a stream; returns how many."""
+        n = 0
+        apply = self.apply
+        with _no_collection():
+            for position, originator, event in stream:
+                apply(position, originator, event)
+                n += 1
+        return n
+
+    def feed_pages(self, pages: Any) -> int:
+        """Apply pages (lists) of (position, originator, event); returns how many."""
+        n = 0
+        apply = self.apply
+        with _no_collection():
+            for page in pages:
+                for position, originator, event in page:
+                    apply(position, originator, event)
+                n += len(page)
+        return n
 
     def _structural(self, originator: UUID, event: ev.Event) -> None:
         match event:
             case ev.UserRegistered():
-                self.users[event.user] = UserInfo(event.user, event.name, event.title, event.section)
+                self.users[event.user] = UserInfo(id=event.user, name=event.name,
+                                                  title=event.title, section=event.section)
             case ev.RoleGranted() if event.user in self.users:
                 if event.role_name not in self.users[event.user].roles:
                     self.users[event.user].roles.append(event.role_name)
@@ -143,10 +413,14 @@ class YearFold:
                 roles = self.users[event.user].roles
                 if event.role_name in roles:
                     roles.remove(event.role_name)
+            case ev.KeyAdded() | ev.KeyRevoked():
+                pass
             case ev.PlanRegistered():
-                self.plans.setdefault(event.plan_id, PlanFold(event.plan_id))
+                self.plans.setdefault(event.plan_id, _plan_fold(event.plan_id))
             case _:
-                fold = self.plans.setdefault(originator, PlanFold(originator))
+                fold = self.plans.get(originator)
+                if fold is None:
+                    fold = self.plans[originator] = _plan_fold(originator)
                 fold.plan = apply_plan_change(fold.plan, event)
                 if isinstance(event, ev.IndicatorWithdrawn):
                     fold.withdrawn.add(event.indicator_id)
@@ -156,20 +430,60 @@ class YearFold:
                     self._own(fold)
 
     def _own(self, fold: PlanFold) -> None:
+        from projections.stream import shared_uuid
+
         assert fold.plan is not None
-        self._owners[unit_id(fold.plan_id)] = (fold, "")
+        self._by_key = {}
+        self._owners[shared_uuid(unit_id(fold.plan_id))] = (fold, "")
         for ind, _ in fold.plan.walk():
-            self._owners[indicator_id(fold.plan_id, ind.id)] = (fold, ind.id)
+            self._owners[shared_uuid(indicator_id(fold.plan_id, ind.id))] = (fold, ind.id)
+
+    # -- state as data (checkpoints, comparisons) -------------------------------------
+    def state(self) -> FoldState:
+        return FoldState(position=self.position, plans=self.plans, users=self.users)
+
+    @classmethod
+    def from_state(cls, state: FoldState) -> YearFold:
+        """A fold that continues from a saved state (always unfiltered: now, as known now)."""
+        fold = cls()
+        fold.position = state.position
+        fold.plans = state.plans
+        fold.users = state.users
+        for plan in fold.plans.values():
+            if plan.plan is not None:
+                fold._own(plan)
+        return fold
 
     # -- reading ------------------------------------------------------------------
     def plan_fold(self, unit: str | None = None, year: int | None = None) -> PlanFold | None:
         """The plan asked for (by unit and year), else the latest one loaded."""
         candidates = [p for p in self.plans.values() if p.plan is not None]
-        if unit is not None:
-            candidates = [p for p in candidates if p.plan and p.plan.unit == unit
-                          and (year is None or p.plan.year == year)]
+        if unit:
+            candidates = [p for p in candidates if p.plan and p.plan.unit == unit]
+        if year:
+            candidates = [p for p in candidates if p.plan and p.plan.year == year]
         return candidates[-1] if candidates else None
 
+    def plan_folds(self) -> Iterator[PlanFold]:
+        return (p for p in self.plans.values() if p.plan is not None)
 
-def total(values: list[Decimal]) -> Decimal:
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """No cyclic garbage collection while folding: the fold makes no cycles, and a page of
+    decoded events held alive would otherwise trigger collections over the whole heap."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _plan_fold(pid: UUID) -> PlanFold:
+    return PlanFold(plan_id=pid, withdrawn=set(), indicators={}, unit=Record(kinds={}, voided={}))
+
+
+def total(values: Any) -> Decimal:
     return sum(values, Decimal(0))

@@ -6,22 +6,17 @@ import datetime as dt
 from typing import Any
 
 from projections.fold import YearFold
-from projections.stream import Clocks, read_log
+from projections.stream import Clocks, read_rows
 
 
 def replay(app: Any, *, as_of: dt.date | None = None,
            known_at: dt.datetime | None = None) -> YearFold:
     """Fold the whole log, admitting events effective by `as_of` and recorded by `known_at`."""
     fold = YearFold(Clocks(as_of, known_at))
-    for position, originator, event in read_log(app):
-        fold.apply(position, originator, event)
+    fold.feed_rows(read_rows(app))
     return fold
 
 
 def catch_up(fold: YearFold, app: Any) -> int:
     """Apply events recorded since the fold's position; returns how many were read."""
-    n = 0
-    for position, originator, event in read_log(app, after=fold.position):
-        fold.apply(position, originator, event)
-        n += 1
-    return n
+    return fold.feed_rows(read_rows(app, after=fold.position))

@@ -1,4 +1,12 @@
-"""Shared fixtures: real ledger files in temporary directories, a fixed clock."""
+"""Shared fixtures: real ledgers on each backend, a fixed clock.
+
+Every test that uses a ledger (`db_path`, `ledger`) runs against each backend chosen:
+SQLite (a file in a temporary directory) and PostgreSQL (a fresh database on a
+throwaway local server, see tests/pg.py). Choose with `--backend sqlite|postgres|both`
+or $JIXIAO_TEST_BACKENDS; by default both when a PostgreSQL server can be had, else
+SQLite alone. A test about the SQLite file itself (its bytes, its permissions, the
+files beside it) is marked `sqlite_only`.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +21,50 @@ import pytest
 
 from domain.commands import Ledger
 from domain.plan_io import bundled_plan
+from tests import pg
+from tests.pg import postgres_cluster, postgres_db, postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent
+BACKENDS = ("sqlite", "postgres")
+__all__ = ["postgres_cluster", "postgres_db", "postgres_server"]  # fixtures for every test
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--backend", choices=("sqlite", "postgres", "both", "auto"),
+                     default=os.environ.get("JIXIAO_TEST_BACKENDS", "auto"),
+                     help="the store(s) ledger tests run on (default: both if PostgreSQL can be had)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: a test about the SQLite file itself")
+    choice = config.getoption("--backend")
+    if choice == "auto":
+        choice = "both" if pg.available() else "sqlite"
+    config.stash[_BACKENDS] = BACKENDS if choice == "both" else (choice,)
+
+
+_BACKENDS = pytest.StashKey[tuple[str, ...]]()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every ledger test once per backend (SQLite-only tests on SQLite alone)."""
+    if "db_path" not in metafunc.fixturenames:
+        return
+    chosen = metafunc.config.stash[_BACKENDS]
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        chosen = tuple(b for b in chosen if b == "sqlite")
+        if not chosen:
+            chosen = ("sqlite",)  # asked for postgres only: the test is deselected below
+    metafunc.parametrize("backend", chosen, indirect=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.stash[_BACKENDS] != ("postgres",):
+        return
+    keep = [i for i in items if not i.get_closest_marker("sqlite_only")]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
 
 
 class Clock:
@@ -36,13 +86,26 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> str:
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store under test: "sqlite" or "postgres"."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def db_path(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """Where the test's ledger lives: a file path, or the URL of a fresh database."""
+    if backend == "postgres":
+        return str(request.getfixturevalue("postgres_db"))
     return str(tmp_path / "ledger" / "jixiao.db")
 
 
 @pytest.fixture
-def ledger(db_path: str, clock: Clock) -> Iterator[Ledger]:
+def ledger(db_path: str, backend: str, clock: Clock) -> Iterator[Ledger]:
     with Ledger(db_path, clock=clock) as opened:
+        if backend == "postgres":  # the read models' tables, as `jixiao init` makes them
+            from projections.pg_views import create_view_tables
+
+            create_view_tables(db_path)
         opened.bootstrap(bundled_plan())
         yield opened
 

@@ -262,7 +262,7 @@ def test_hand_edited_workbook(tmp_path: Path) -> None:
     assert plan.deadlines == []
     k02 = plan.indicator("K02")
     assert k02 is not None and k02.deadline == dt.date(2021, 11, 30) and k02.no_children
-    assert plan.indicators == expected.indicators[:1] + [k02] + expected.indicators[2:]
+    assert plan.indicators == [*expected.indicators[:1], k02, *expected.indicators[2:]]
     assert plan.categories == expected.categories
 
 
@@ -381,13 +381,13 @@ def test_parent_must_be_first_level(tmp_path: Path) -> None:
     assert error.problems[0].code == "file.xlsx_cell" and "C01-1" in error.message()
 
 
-def test_bad_literal_is_placed_at_its_cell(tmp_path: Path) -> None:
+def test_unknown_work_names_the_choices(tmp_path: Path) -> None:
     def change(wb: openpyxl.Workbook) -> None:
         wb["类别"]["D3"] = "其他工作"
 
     error = refused(edit(tmp_path, change))
-    assert error.problems[0].code == "file.type"
-    assert "plan.xlsx:类别!D3" in error.message()
+    assert error.problems[0].code == "file.xlsx_cell"
+    assert "plan.xlsx:类别!D3" in error.message() and "常规工作" in error.message()
 
 
 def test_missing_required_value_is_placed_at_its_cell(tmp_path: Path) -> None:

@@ -40,13 +40,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _command_modules() -> list:  # type: ignore[type-arg]
-    from tui import cli_ledger, cli_plan, cli_report
+    from tui import (
+        cli_chain,
+        cli_db,
+        cli_demo,
+        cli_internal,
+        cli_ledger,
+        cli_plan,
+        cli_ranking,
+        cli_report,
+        cli_ssh,
+        cli_tui,
+    )
 
-    return [cli_plan, cli_ledger, cli_report]
+    return [cli_plan, cli_ledger, cli_internal, cli_ranking, cli_report, cli_chain, cli_ssh, cli_tui, cli_demo,
+            cli_db]
 
 
 def lang_of(args: argparse.Namespace) -> str:
-    return getattr(args, "lang", None) or os.environ.get("JIXIAO_LANG", "zh")
+    lang = getattr(args, "lang", None) or os.environ.get("JIXIAO_LANG", "zh")
+    return lang if lang in ("zh", "en") else "zh"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,18 +69,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         default = getattr(args, "default_handler", None)
         if args.command is None:
-            from tui import cli_plan
+            from tui import cli_tui
 
-            handler = getattr(sys.modules.get("tui.cli_ledger"), "run_app", None) or cli_plan.show
-            args.file = None
-            args.format = "table"
-            args.output = None
+            handler = cli_tui.run
         elif default is not None:
             handler = default
         else:
             parser.parse_args([args.command, "--help"])
             return 2
     _log_refusals(args)
+    if args.command in (None, "tui") and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return _no_terminal(args)
     try:
         return handler(args)
     except JixiaoError as exc:
@@ -75,6 +87,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+
+
+def _no_terminal(args: argparse.Namespace) -> int:
+    """The terminal UI without a terminal (e.g. `ssh -T`, or a command sent over SSH with no
+    pty): a clear refusal, logged like any other."""
+    import logging
+
+    from domain.messages import render
+
+    actor = getattr(args, "actor", None) or "-"
+    logging.getLogger("jixiao.refused").warning("refused: actor=%s command=tui: no terminal", actor)
+    print(render("tui.no_terminal", lang_of(args)), file=sys.stderr)
+    return 1
 
 
 def _log_refusals(args: argparse.Namespace) -> None:

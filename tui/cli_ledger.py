@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain import events as ev
 from domain.commands import Ledger
-from domain.errors import fail
+from domain.errors import JixiaoError, fail
 from domain.plan import Plan
 from domain.plan_io import bundled_plan, load_plan
 from domain.store import decode_event, resolve_db
@@ -55,7 +55,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     _register_users(sub, common)
 
     p = sub.add_parser("log", parents=[common], help="list raw events with their global position")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=_positive, default=50)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=log)
 
@@ -72,10 +72,32 @@ def _say(text: str) -> None:
     print(text)
 
 
+def _usage(parser: argparse.ArgumentParser) -> Any:
+    """A handler for a command given without its subcommand: usage, exit status 2."""
+
+    def show(args: argparse.Namespace) -> int:
+        parser.print_usage(sys.stderr)
+        return 2
+
+    return show
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
+    return number
+
+
 def init(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan) if args.plan else bundled_plan()
     with open_ledger(args, create=True) as ledger:
-        events = ledger.bootstrap(plan, actor=DEFAULT_ACTOR, replace=args.replace)
+        from tui.cli_db import prepare_views
+
+        prepare_views(ledger.db)  # on PostgreSQL: the read models' tables beside the events
+        # a new ledger is created by its admin; loading into one in use is a command
+        actor = actor_of(args) if ledger.max_position() else DEFAULT_ACTOR
+        events = ledger.bootstrap(plan, actor=actor, replace=args.replace)
         if events:
             _say(f"{ledger.db}: {plan.unit} {plan.year} · {len(events)} events recorded")
         else:
@@ -92,6 +114,7 @@ def _envelope_args(p: argparse.ArgumentParser) -> None:
 def _register_record(sub: Any, common: argparse.ArgumentParser) -> None:
     record = sub.add_parser("record", parents=[common], help="record an event")
     rsub = record.add_subparsers(dest="kind", metavar="KIND")
+    record.set_defaults(default_handler=_usage(record))
 
     def kind(name: str, help_text: str, handler: Any, *, aliases: tuple[str, ...] = ()) -> Any:
         p = rsub.add_parser(name, parents=[common], help=help_text, aliases=list(aliases))
@@ -254,6 +277,7 @@ def _remark(args: argparse.Namespace) -> int:
 def _register_users(sub: Any, common: argparse.ArgumentParser) -> None:
     users = sub.add_parser("users", parents=[common], help="manage users, roles and keys")
     usub = users.add_subparsers(dest="users_command", metavar="ACTION")
+    users.set_defaults(default_handler=_usage(users))
     p = usub.add_parser("add", parents=[common], help="register a user")
     p.add_argument("user")
     p.add_argument("name")
@@ -374,9 +398,12 @@ class ExportedEvent(msgspec.Struct, array_like=False):
 
 def export(args: argparse.Namespace) -> int:
     encoder = msgspec.json.Encoder()
-    out = open(args.output, "wb") if args.output else sys.stdout.buffer
-    try:
-        with open_ledger(args) as ledger:
+    with open_ledger(args) as ledger:
+        try:
+            out = open(args.output, "wb") if args.output else sys.stdout.buffer
+        except OSError as exc:
+            raise fail("file.unwritable", where=args.output, detail=exc) from None
+        try:
             start = 1
             while True:
                 rows = ledger.app.recorder.select_notifications(start=start, limit=1000)
@@ -388,37 +415,67 @@ def export(args: argparse.Namespace) -> int:
                         originator_version=row.originator_version, topic=row.topic,
                         state=msgspec.Raw(row.state))) + b"\n")
                 start = rows[-1].id + 1
-    finally:
-        if args.output:
-            out.close()
-        else:
-            out.flush()
+        finally:
+            if args.output:
+                out.close()
+            else:
+                out.flush()
     return 0
 
 
 def import_cmd(args: argparse.Namespace) -> int:
-    from uuid import UUID
-
-    decoder = msgspec.json.Decoder(ExportedEvent)
-    stored: list[StoredEvent] = []
+    """Load an export into an empty ledger; any bad line refuses the whole file."""
     try:
         lines = Path(args.file).read_bytes().splitlines()
     except OSError as exc:
         raise fail("file.unreadable", where=args.file, detail=exc) from None
+    stored = _read_export(lines, args.file)
+    with open_ledger(args, create=True) as ledger:
+        if ledger.max_position():
+            raise fail("import.not_empty", where=ledger.db)
+        from tui.cli_db import prepare_views
+
+        prepare_views(ledger.db)
+        try:
+            ledger.app.recorder.insert_events(stored)
+        except IntegrityError:  # another writer got there first
+            raise fail("import.not_empty", where=ledger.db) from None
+        _say(f"{len(stored)} events imported into {ledger.db}")
+    return 0
+
+
+def _read_export(lines: list[bytes], where: str) -> list[StoredEvent]:
+    """The stored events of an export, checked line by line: each decodes, agrees with its
+    own payload, follows the previous position, and continues its aggregate's versions."""
+    from uuid import UUID
+
+    decoder = msgspec.json.Decoder(ExportedEvent)
+    stored: list[StoredEvent] = []
+    versions: dict[UUID, int] = {}
+    position = 0
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             item = decoder.decode(line)
-            decode_event(item.topic, bytes(item.state))
-            stored.append(StoredEvent(originator_id=UUID(item.originator_id),
-                                      originator_version=item.originator_version,
-                                      topic=item.topic, state=bytes(item.state)))
+            originator = UUID(item.originator_id)
+            event = decode_event(item.topic, bytes(item.state))
         except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as exc:
-            raise fail("import.line", where=args.file, line=number, detail=exc) from None
-    with open_ledger(args, create=True) as ledger:
-        if ledger.max_position():
-            raise fail("import.not_empty", where=ledger.db)
-        ledger.app.recorder.insert_events(stored)
-        _say(f"{len(stored)} events imported into {ledger.db}")
-    return 0
+            raise fail("import.line", where=where, line=number, detail=exc) from None
+        except JixiaoError as exc:
+            raise fail("import.line", where=where, line=number, detail=exc.message("en")) from None
+        if event.originator_id != originator or event.originator_version != item.originator_version:
+            raise fail("import.mismatch", where=where, line=number)
+        expected = versions.get(originator, 0) + 1
+        if item.originator_version != expected:
+            raise fail("import.sequence", where=where, line=number, originator=originator,
+                       version=item.originator_version, expected=expected)
+        if item.position <= position:
+            raise fail("import.position", where=where, line=number, position=item.position,
+                       previous=position)
+        versions[originator] = expected
+        position = item.position
+        stored.append(StoredEvent(originator_id=originator,
+                                  originator_version=item.originator_version,
+                                  topic=item.topic, state=bytes(item.state)))
+    return stored

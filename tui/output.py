@@ -23,7 +23,8 @@ def to_json(data: Any) -> str:
     return msgspec.json.format(_json.encode(data).decode(), indent=2)
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, *,
+                 floatfmt: str = "g") -> str:
     """A text table: `table` draws a CJK-aligned grid, `md` a GitHub table, `csv` CSV."""
     if fmt == "csv":
         buf = io.StringIO()
@@ -32,44 +33,87 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str
         writer.writerows(rows)
         return buf.getvalue()
     tablefmt = "github" if fmt == "md" else "simple"
-    return tabulate(rows, headers=list(headers), tablefmt=tablefmt, disable_numparse=False) + "\n"
+    return tabulate(rows, headers=list(headers), tablefmt=tablefmt, disable_numparse=False,
+                    floatfmt=floatfmt) + "\n"
 
 
 def write_xlsx_table(
     path: Path, sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]],
     title_rows: Sequence[Sequence[Any]] = (),
 ) -> None:
-    """A workbook with one sheet per (name, headers, rows); bold headers, sized columns."""
+    """A workbook a clerk can send upward: one sheet per (name, headers, rows), the title
+    merged above bold, shaded headers, numbers and dates as real cells (points shown with
+    two decimals), long text wrapped, columns sized to their content, panes frozen."""
+    import datetime as dt
+    from decimal import Decimal
+
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from wcwidth import wcswidth
 
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wb = Workbook()
     wb.remove(wb.active)
     for name, headers, rows in sheets:
-        ws = wb.create_sheet(name[:31])
+        ws = wb.create_sheet(_sheet_name(name))
         for row in title_rows:
-            ws.append(list(row))
+            ws.append([_cell(v) for v in row])
+            if len(headers) > 1 and len(row) == 1:
+                ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row,
+                               end_column=len(headers))
+            ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=13)
+            ws.cell(row=ws.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="center")
+            ws.row_dimensions[ws.max_row].height = 36
         ws.append(list(headers))
         header_row = ws.max_row
         for cell in ws[header_row]:
             cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.border = border
+        widths = [max(wcswidth(str(h)), len(str(h))) for h in headers]
         for row in rows:
             ws.append([_cell(v) for v in row])
+            for idx, value in enumerate(row):
+                cell = ws.cell(row=ws.max_row, column=idx + 1)
+                cell.border = border
+                if isinstance(value, Decimal):
+                    cell.number_format = "0.00"
+                elif isinstance(value, dt.datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm"
+                elif isinstance(value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+                elif isinstance(value, str):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if idx < len(widths):
+                    text = f"{value:.2f}" if isinstance(value, Decimal) else str(value if value is not None else "")
+                    widths[idx] = max(widths[idx], wcswidth(text) if wcswidth(text) >= 0 else len(text))
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-        for idx, header in enumerate(headers, start=1):
-            values = [str(header)] + [str(r[idx - 1]) for r in rows if idx - 1 < len(r)]
-            width = max((max(wcswidth(v), len(v)) for v in values), default=8)
-            ws.column_dimensions[get_column_letter(idx)].width = min(max(width + 2, 6), 60)
+        for idx, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(idx)].width = min(max(width + 2, 6), 50)
+        ws.print_title_rows = f"{header_row}:{header_row}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
     wb.save(path)
 
 
+def _sheet_name(name: str) -> str:
+    """Excel refuses some characters and more than 31 in a sheet name."""
+    for ch in "[]:*?/\\":
+        name = name.replace(ch, "_")
+    return name[:31] or "Sheet"
+
+
 def _cell(value: Any) -> Any:
+    import datetime as dt
     from decimal import Decimal
 
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)  # Excel has no time zones: UTC
     if isinstance(value, list | dict):
         return to_json(value)
     return value

@@ -1,0 +1,235 @@
+"""A ledger on PostgreSQL: tables made by `init`/`db migrate` only, every read model in the
+database, and a lossless move between SQLite and PostgreSQL in both directions.
+
+Skipped unless a server is reachable ($JIXIAO_TEST_PG, or a throwaway local cluster;
+see tests/pg.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from domain.chain import verify
+from domain.commands import Ledger
+from domain.errors import JixiaoError
+from domain.migrate import move, rows
+from domain.plan_io import bundled_plan
+from domain.store import open_app
+from tests.conftest import Clock, jixiao
+
+CLERK_GRANTS = (
+    "GRANT USAGE ON SCHEMA public TO jixiao_app",
+    "GRANT SELECT, INSERT, UPDATE ON jixiao_events TO jixiao_app",
+    "GRANT SELECT, INSERT ON jixiao_chain TO jixiao_app",
+    "GRANT USAGE, SELECT ON SEQUENCE jixiao_events_notification_id_seq TO jixiao_app",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON jixiao_checkpoint, jixiao_audit, jixiao_audit_meta TO jixiao_app",
+)
+TABLES = {"jixiao_events", "jixiao_chain", "jixiao_checkpoint", "jixiao_audit", "jixiao_audit_meta"}
+
+
+def sql(url: str, statement: str, *params: Any) -> list[tuple[Any, ...]]:
+    import psycopg
+
+    parsed = urlparse(url)
+    with psycopg.connect(host=parsed.hostname, port=parsed.port, user=parsed.username,
+                         dbname=parsed.path.lstrip("/"), autocommit=True) as conn:
+        cursor = conn.execute(statement, params or None)  # type: ignore[arg-type]
+        return cursor.fetchall() if cursor.description else []
+
+
+def tables(url: str) -> set[str]:
+    return {r[0] for r in sql(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+
+
+def a_year(db: str, clock: Clock, n: int = 6) -> None:
+    """A small ledger: the bundled plan, progress on three indicators, a seal, a correction."""
+    with Ledger(db, clock=clock) as ledger:
+        ledger.bootstrap(bundled_plan())
+        for i in range(n):
+            ledger.report_progress("yijiepin", ("K04.1", "K04.2", "K05.1")[i % 3], period="2021Q3",
+                                   percent=10 * i, done=f"第{i}次进展")
+        status = verify(ledger.app)
+        ledger.seal("gongfuan", status.position, status.digest)
+        ledger.award_tier("yujunwei", "K04.1", tier="二档", reason="复核")
+        ledger.correct("yujunwei", ledger.last_positions[-1], reason="录错")
+
+
+# -- tables ------------------------------------------------------------------------------
+def test_opening_creates_no_tables_init_and_db_migrate_do(postgres_db: str) -> None:
+    before = jixiao("log", db=postgres_db)
+    assert before.returncode == 1 and "Traceback" not in before.stderr
+    assert "run `jixiao init` or `jixiao db migrate`" in before.stderr
+    assert jixiao("report", "standings", db=postgres_db).returncode == 1
+    assert jixiao("verify", db=postgres_db).returncode == 1
+    assert tables(postgres_db) == set()  # nothing was created by merely opening
+
+    migrated = jixiao("db", "migrate", db=postgres_db)
+    assert migrated.returncode == 0, migrated.stderr
+    assert tables(postgres_db) == TABLES
+    assert "created" in migrated.stdout
+    again = jixiao("db", "migrate", db=postgres_db)
+    assert again.returncode == 0 and "created" not in again.stdout  # idempotent
+    assert jixiao("log", db=postgres_db).returncode == 0
+    status = json.loads(jixiao("db", "status", "--format", "json", db=postgres_db).stdout)
+    assert status == {"ledger": postgres_db, "store": "postgresql", "events": 0,
+                      "head": "0:" + "0" * 64, "verified": True}
+
+
+def test_init_makes_every_table_and_the_read_models_live_in_the_database(postgres_db: str) -> None:
+    assert jixiao("init", "--example", db=postgres_db).returncode == 0
+    assert tables(postgres_db) == TABLES
+    assert jixiao("--as", "yijiepin", "record", "progress", "K04.1", "--period", "2021Q3",
+                  "--percent", "60", "--note", "完成申报", db=postgres_db).returncode == 0
+    audit = jixiao("report", "audit", "--format", "json", "--actor", "yijiepin", db=postgres_db)
+    assert audit.returncode == 0, audit.stderr
+    assert [r["kind"] for r in json.loads(audit.stdout)] == ["ProgressReported"]
+    (position,) = sql(postgres_db, "SELECT max(position) FROM jixiao_audit")[0]
+    assert position == sql(postgres_db, "SELECT max(notification_id) FROM jixiao_events")[0][0]
+    assert jixiao("report", "standings", db=postgres_db).returncode == 0
+    # the checkpoint is a row of the database, not a file on one machine
+    from projections import checkpoint as cp
+    from projections.fold import YearFold
+    from projections.live import LiveFold
+
+    with Ledger(postgres_db, create=False) as ledger:
+        live = LiveFold(ledger.app, checkpoint=cp.checkpoint_path(postgres_db))
+        fold = live.open()
+        live.save()
+        live.close()
+        loaded = cp.load(cp.checkpoint_path(postgres_db), ledger.app)
+        assert isinstance(loaded, YearFold) and loaded.position == fold.position == ledger.max_position()
+    assert sql(postgres_db, "SELECT name FROM jixiao_checkpoint") == [("year",)]
+
+
+def test_a_role_that_may_not_create_tables_works_the_ledger(postgres_db: str) -> None:
+    """What a clerk's session needs: reading and writing rows, never DDL."""
+    assert jixiao("init", "--example", db=postgres_db).returncode == 0
+    name = urlparse(postgres_db).path.lstrip("/")
+    with contextlib.suppress(Exception):
+        sql(postgres_db, "CREATE ROLE jixiao_clerk LOGIN")
+    sql(postgres_db, "REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    sql(postgres_db, f'GRANT CONNECT ON DATABASE "{name}" TO jixiao_clerk')
+    for grant in CLERK_GRANTS:  # exactly what docs/deploy-postgres.md grants
+        sql(postgres_db, grant.replace("jixiao_app", "jixiao_clerk"))
+    clerk = postgres_db.replace("://jixiao@", "://jixiao_clerk@")
+    recorded = jixiao("--as", "yijiepin", "record", "progress", "K04.1", "--period", "2021Q3",
+                      "--percent", "60", "--note", "完成申报", db=clerk)
+    assert recorded.returncode == 0, recorded.stderr
+    for command in (["report", "standings"], ["report", "audit"], ["verify"], ["log"]):
+        result = jixiao(*command, db=clerk)
+        assert result.returncode == 0, (command, result.stderr)
+    assert jixiao("db", "migrate", db=clerk).returncode == 1  # DDL is the administrator's
+
+
+# -- moving a ledger ---------------------------------------------------------------------
+def test_sqlite_to_postgres_and_back_is_lossless(postgres_db: str, tmp_path: Path, clock: Clock) -> None:
+    first, back = str(tmp_path / "county.db"), str(tmp_path / "back.db")
+    a_year(first, clock)
+    seal = jixiao("--as", "gongfuan", "seal", db=first).stdout.split()[0]
+    with Ledger(first) as ledger:
+        original = list(rows(ledger.app))
+
+    moved = jixiao("migrate", "--from", f"sqlite:{first}", "--to", postgres_db)
+    assert moved.returncode == 0, moved.stderr
+    assert f"{len(original)} events moved" in moved.stdout and f"head {original[-1][0]}:" in moved.stdout
+    with Ledger(postgres_db, create=False) as ledger:
+        assert list(rows(ledger.app)) == original  # positions, ids, versions, topics, bytes
+        assert verify(ledger.app, seal).ok  # the head signed on paper still holds
+    assert jixiao("verify", "--head", seal, db=postgres_db).returncode == 0
+    assert jixiao("--as", "yijiepin", "record", "progress", "K05.1", "--period", "2021Q4",
+                  "--percent", "80", "--note", "迁移后", db=postgres_db).returncode == 0
+
+    moved = jixiao("migrate", "--from", postgres_db, "--to", f"sqlite:{back}")
+    assert moved.returncode == 0, moved.stderr
+    exports = [jixiao("export", db=db).stdout for db in (first, postgres_db, back)]
+    assert exports[1] == exports[2] and exports[1].startswith(exports[0])
+    assert exports[2].count("\n") == len(original) + 1
+    assert jixiao("verify", "--head", seal, db=back).returncode == 0
+    assert jixiao("--as", "yijiepin", "record", "progress", "K05.1", "--period", "2021Q4",
+                  "--percent", "90", "--note", "再迁回后", db=back).returncode == 0
+    assert jixiao("verify", db=back).returncode == 0
+    report = [jixiao("report", "standings", "--format", "json", db=db).stdout for db in (postgres_db, back)]
+    assert json.loads(report[0])["total"] == json.loads(report[1])["total"]
+
+
+def test_gaps_in_the_positions_move_as_they_are(postgres_db: str, tmp_path: Path, clock: Clock) -> None:
+    """PostgreSQL leaves gaps where inserts rolled back; positions are what seals name."""
+    a_year(postgres_db, clock, 3)
+    sql(postgres_db, "SELECT nextval('jixiao_events_notification_id_seq') FROM generate_series(1, 5)")
+    with Ledger(postgres_db, clock=clock) as ledger:
+        ledger.report_progress("yijiepin", "K04.1", period="2021Q4", percent=99, done="跳号之后")
+        after_gap = ledger.last_positions[-1]
+        source = list(rows(ledger.app))
+    assert after_gap == source[-2][0] + 6
+    target = str(tmp_path / "gaps.db")
+    assert jixiao("migrate", "--from", postgres_db, "--to", target).returncode == 0
+    with Ledger(target, create=False) as ledger:
+        assert list(rows(ledger.app)) == source
+        assert verify(ledger.app).ok
+        ledger.report_progress("yijiepin", "K04.2", period="2021Q4", percent=99, done="继续")
+        assert ledger.last_positions == [after_gap + 1]
+
+
+def test_a_move_needs_an_empty_target_and_a_sound_source(postgres_db: str, tmp_path: Path,
+                                                         clock: Clock) -> None:
+    source = str(tmp_path / "a.db")
+    a_year(source, clock, 2)
+    a_year(postgres_db, clock, 1)
+    before = sql(postgres_db, "SELECT count(*) FROM jixiao_events")
+    refused = jixiao("migrate", "--from", source, "--to", postgres_db)
+    assert refused.returncode == 1 and "must be an empty ledger" in refused.stderr
+    assert sql(postgres_db, "SELECT count(*) FROM jixiao_events") == before
+    same = jixiao("migrate", "--from", source, "--to", f"sqlite:{source}")
+    assert same.returncode == 1 and "same ledger" in same.stderr
+
+    import sqlite3
+
+    with sqlite3.connect(source) as conn:
+        conn.execute("UPDATE stored_events SET state = replace(state, '第1次', '第9次') WHERE rowid = "
+                     "(SELECT max(rowid) - 4 FROM stored_events)")
+    empty = str(tmp_path / "empty.db")
+    broken = jixiao("migrate", "--from", source, "--to", empty)
+    assert broken.returncode == 1 and "does not verify" in broken.stderr
+
+
+def test_a_move_that_fails_midway_leaves_the_target_empty(postgres_db: str, tmp_path: Path,
+                                                          clock: Clock, monkeypatch: Any) -> None:
+    import domain.migrate as migrate
+
+    source = str(tmp_path / "a.db")
+    a_year(source, clock, 6)
+    monkeypatch.setattr(migrate, "BATCH", 10)
+    calls = []
+    write = migrate._PostgresWriter.write
+
+    def failing(self: Any, batch: Any) -> None:
+        calls.append(len(batch))
+        if len(calls) == 3:
+            raise OSError("the network went away")
+        write(self, batch)
+
+    monkeypatch.setattr(migrate._PostgresWriter, "write", failing)
+    with pytest.raises(OSError):
+        move(source, postgres_db)
+    assert sql(postgres_db, "SELECT count(*) FROM jixiao_events") == [(0,)]
+    assert sql(postgres_db, "SELECT count(*) FROM jixiao_chain") == [(0,)]
+    monkeypatch.setattr(migrate._PostgresWriter, "write", write)
+    moved = move(source, postgres_db)
+    app = open_app(postgres_db, create=False)
+    try:
+        assert moved.target.ok and moved.count == app.recorder.max_notification_id()
+    finally:
+        app.close()
+
+
+def test_a_missing_source_is_named(postgres_db: str, tmp_path: Path) -> None:
+    with pytest.raises(JixiaoError) as info:
+        move(str(tmp_path / "none.db"), postgres_db)
+    assert "jixiao init" in info.value.message("en")
+    assert tables(postgres_db) == set()

@@ -1,0 +1,81 @@
+"""`jixiao verify` and `jixiao seal`: the hash chain for the supervisory group."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import logging
+import sys
+from typing import Any
+
+import msgspec
+
+from domain.chain import ChainStatus, parse_head, verify
+from domain.commands import Ledger
+from domain.errors import fail
+
+chain_log = logging.getLogger("jixiao.chain")
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("verify", parents=[common],
+                       help="recompute the hash chain: was any event changed, removed, inserted or reordered?")
+    p.add_argument("--head", metavar="POS:DIGEST",
+                   help="a sealed head (from `jixiao seal`) the log must still extend")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=verify_cmd)
+
+    p = sub.add_parser("seal", parents=[common],
+                       help="print the chain's head to sign on paper, and record the seal")
+    p.set_defaults(handler=seal_cmd)
+
+
+def _lang(args: argparse.Namespace) -> str:
+    from tui.cli import lang_of
+
+    return lang_of(args)
+
+
+def _open(args: argparse.Namespace) -> Ledger:
+    return Ledger(getattr(args, "db", None), create=False)
+
+
+def _report(status: ChainStatus, args: argparse.Namespace) -> int:
+    if getattr(args, "format", "text") == "json":
+        data = dataclasses.asdict(status)
+        data["message"] = status.message("en")
+        print(msgspec.json.encode(data).decode())
+    else:
+        print(status.message(_lang(args)), file=sys.stdout if status.ok else sys.stderr)
+    return 0 if status.ok else 1
+
+
+def verify_cmd(args: argparse.Namespace) -> int:
+    head = parse_head(args.head) if args.head else None
+    with _open(args) as ledger:
+        status = verify(ledger.app, head)
+    if not status.ok:
+        chain_log.warning("verify failed: %s", status.message("en"))
+    return _report(status, args)
+
+
+def seal_cmd(args: argparse.Namespace) -> int:
+    from tui.cli_ledger import actor_of
+
+    actor = actor_of(args)
+    with _open(args) as ledger:
+        status = verify(ledger.app)
+        if not status.ok:
+            chain_log.warning("seal refused: actor=%s: %s", actor, status.message("en"))
+            raise fail("chain.broken_seal", detail=status.message(_lang(args)))
+        if status.position == 0:
+            raise fail("ledger.no_event", position=0)
+        event = ledger.seal(actor, status.position, status.digest)
+        at = ledger.last_positions[-1] if ledger.last_positions else 0
+    when = event.timestamp.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    print(f"{status.head_line}  {when}  {event.actor} ({event.role})")
+    hint = {"zh": f"签封已记录于位置 {at}；日后核验：jixiao verify --head {status.head_line}",
+            "en": f"seal recorded at position {at}; check later with: jixiao verify --head {status.head_line}"}
+    print(hint[_lang(args)], file=sys.stderr)
+    return 0

@@ -1,0 +1,109 @@
+"""`jixiao db migrate|status` and `jixiao migrate --from --to`: the store itself.
+
+On PostgreSQL the ledger's tables (the library's events table, the hash chain, the
+checkpoint and the audit trail) are made by `jixiao init` or `jixiao db migrate`, never
+by opening the ledger, so a clerk's session never needs the right to create tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from domain.store import is_postgres, resolve_db
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    db = sub.add_parser("db", parents=[common], help="the ledger's store: create tables, status")
+    dsub = db.add_subparsers(dest="db_command", metavar="ACTION")
+    p = dsub.add_parser("migrate", parents=[common],
+                        help="create or bring up to date the ledger's tables (PostgreSQL or SQLite)")
+    p.set_defaults(handler=db_migrate)
+    p = dsub.add_parser("status", parents=[common], help="where the ledger is, its events and head")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=db_status)
+    from tui.cli_ledger import _usage
+
+    db.set_defaults(default_handler=_usage(db))
+
+    p = sub.add_parser("migrate", parents=[common],
+                       help="move a ledger between SQLite and PostgreSQL, losslessly")
+    p.add_argument("--from", dest="source", required=True, metavar="LEDGER",
+                   help="sqlite:PATH (or a path) or postgresql://user@host:port/db")
+    p.add_argument("--to", dest="target", required=True, metavar="LEDGER",
+                   help="an empty ledger: sqlite:PATH or postgresql://user@host:port/db")
+    p.add_argument("--quiet", action="store_true", help="no progress on standard error")
+    p.set_defaults(handler=migrate_cmd)
+
+
+def prepare_views(db: str) -> list[str]:
+    """Create the read-model tables beside a PostgreSQL ledger (nothing to do for SQLite,
+    whose read models are files made on first use)."""
+    if not is_postgres(db):
+        return []
+    from projections.pg_views import create_view_tables
+
+    return create_view_tables(db)
+
+
+def db_migrate(args: argparse.Namespace) -> int:
+    from domain.store import missing_tables, open_app
+
+    db = resolve_db(getattr(args, "db", None))
+    created: list[str] = []
+    if is_postgres(db):
+        probe = open_app(db, create=True)  # the library's tables and the chain, under a lock
+        try:
+            created = [t for t in missing_tables(probe)]
+        finally:
+            probe.close()
+        created += prepare_views(db)
+    else:
+        open_app(db, create=True).close()
+    print(f"{db}: " + ("tables ready" if not created else "tables ready; created: " + ", ".join(created)))
+    return 0
+
+
+def db_status(args: argparse.Namespace) -> int:
+    import msgspec
+
+    from domain.chain import verify
+    from domain.store import open_app
+
+    db = resolve_db(getattr(args, "db", None))
+    app = open_app(db, create=False)
+    try:
+        status = verify(app)
+        data = {"ledger": db, "store": "postgresql" if is_postgres(db) else "sqlite",
+                "events": status.count, "head": status.head_line if status.ok else "",
+                "verified": status.ok}
+    finally:
+        app.close()
+    if args.format == "json":
+        print(msgspec.json.encode(data).decode())
+    else:
+        for key, value in data.items():
+            print(f"{key:9} {value}")
+    return 0 if status.ok else 1
+
+
+def migrate_cmd(args: argparse.Namespace) -> int:
+    from domain.migrate import location, move
+
+    started = time.monotonic()
+    quiet = args.quiet or not sys.stderr.isatty()
+
+    def progress(n: int) -> None:
+        if not quiet:
+            print(f"\r{n} …", end="", file=sys.stderr, flush=True)
+
+    moved = move(args.source, args.target, progress=progress)
+    prepare_views(location(args.target))
+    if not quiet:
+        print(file=sys.stderr)
+    elapsed = time.monotonic() - started
+    print(f"{moved.count} events moved to {location(args.target)} in {elapsed:.1f} s; "
+          f"chain verified on arrival, head {moved.position}:{moved.digest}")
+    return 0

@@ -1,0 +1,97 @@
+"""`jixiao` (no command) and `jixiao tui [--as USER]`: open the terminal UI on a ledger.
+
+Where no ledger exists yet at the default location (or $JIXIAO_DB), one is created with
+the bundled plan and the app offers to fill a demo year. A ledger that cannot be opened
+gets a clear message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+from domain.errors import JixiaoError
+from domain.store import is_postgres, resolve_db
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("tui", parents=[common], help="open the terminal UI (the default)")
+    p.set_defaults(handler=run)
+
+
+def _lang(args: argparse.Namespace) -> str:
+    from tui.cli import lang_of
+
+    return lang_of(args)
+
+
+def open_or_create(args: argparse.Namespace, *, ask: Any = None) -> Any:
+    """The ledger to show; a new one (first run) gets the bundled plan, and a demo year
+    if the user accepts the offer (`ask(question) -> bool`, default: the terminal)."""
+    from domain.commands import Ledger
+    from domain.plan_io import bundled_plan
+    from tui.i18n import label
+
+    lang = _lang(args)
+    db = resolve_db(getattr(args, "db", None))
+    first = not is_postgres(db) and not Path(db).exists()
+    ledger = Ledger(db, create=first)
+    if first or not ledger.max_position():
+        plan = bundled_plan()
+        ask = ask or _ask_terminal
+        if ask(label("app.demo_offer", lang)):
+            from domain.demo import generate
+
+            ledger.close()
+            stats = generate(db, plan=plan)
+            print(label("app.demo_done", lang, n=stats.events), file=sys.stderr)
+            ledger = Ledger(db, create=False)
+        else:
+            ledger.bootstrap(plan, source="tui")
+        print(label("app.created", lang, where=db, unit=plan.unit, year=plan.year), file=sys.stderr)
+    return ledger
+
+
+def _ask_terminal(question: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes", "是", "好")
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui.cli_ledger import actor_of
+    from tui.i18n import label
+
+    lang = _lang(args)
+    try:
+        ledger = open_or_create(args)
+    except JixiaoError:
+        raise
+    except sqlite3.DatabaseError as exc:
+        print(_store_message(exc, lang), file=sys.stderr)
+        return 1
+    except Exception as exc:  # unreachable server and the like: a message, not a traceback
+        print(label("app.unopenable", lang, detail=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        return 1
+    from tui.app import JixiaoApp
+
+    with ledger:
+        app = JixiaoApp(ledger, actor_of(args), lang=lang)
+        code = app.run()
+    return code or 0
+
+
+def _store_message(exc: Exception, lang: str) -> str:
+    from tui.i18n import label
+
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return label("app.locked", lang, detail=text)
+    return label("app.corrupt", lang, detail=text)

@@ -1,0 +1,97 @@
+"""The as-of control: an effective date and a known-at time, or a quarter end in one key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from domain.errors import JixiaoError, fail
+from domain.validate import BUSINESS_TZ, parse_date
+from tui.model import Moment, quarter_ends
+from tui.widgets import LedgerInput
+
+
+def parse_known_at(value: str) -> dt.datetime | None:
+    """`YYYY-MM-DD[ HH:MM[:SS]]` in Beijing time; a bare date means the end of that day."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise fail("value.date", field="known-at", actual=value) from None
+    if len(value) <= 10:
+        moment = moment + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=BUSINESS_TZ)
+    return moment.astimezone(dt.UTC)
+
+
+class MomentScreen(ModalScreen[Moment | None]):
+    BINDINGS: ClassVar = [("escape", "cancel", "")]
+
+    def __init__(self, current: Moment) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        app: Any = self.app
+        t = app.t
+        plan = app.view.plan
+        known = ""
+        if self.current.known_at is not None:
+            known = f"{self.current.known_at.astimezone(BUSINESS_TZ):%Y-%m-%d %H:%M}"
+        with Vertical(id="moment-box"):
+            yield Static(Text(t("moment.title"), style="bold"))
+            yield Label(t("moment.as_of_label"))
+            yield LedgerInput(value=self.current.as_of.isoformat() if self.current.as_of else "",
+                              placeholder="2021-09-30", id="moment-as-of", compact=True)
+            yield Label(t("moment.known_label"))
+            yield LedgerInput(value=known, placeholder="2021-10-10 18:00", id="moment-known", compact=True)
+            with Horizontal(id="moment-quarters"):
+                yield Label(t("moment.quarters"))
+                for i, end in enumerate(quarter_ends(plan.year) if plan else [], start=1):
+                    yield Button(f"Q{i}", id=f"q-{end.isoformat()}", compact=True)
+            yield Static(id="moment-error")
+            with Horizontal(id="moment-buttons"):
+                yield Button(t("moment.apply"), id="moment-apply", variant="primary", compact=True)
+                yield Button(t("key.now"), id="moment-now", compact=True)
+                yield Button(t("key.cancel"), id="moment-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#moment-as-of").focus()
+
+    def on_input_submitted(self, event: LedgerInput.Submitted) -> None:
+        event.stop()
+        self.apply()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id or ""
+        if button.startswith("q-"):
+            self.query_one("#moment-as-of", LedgerInput).value = button[2:]
+            self.apply()
+        elif button == "moment-apply":
+            self.apply()
+        elif button == "moment-now":
+            self.dismiss(Moment())
+        else:
+            self.dismiss(None)
+
+    def apply(self) -> None:
+        app: Any = self.app
+        try:
+            as_of = parse_date("as-of", self.query_one("#moment-as-of", LedgerInput).value.strip() or None)
+            known = parse_known_at(self.query_one("#moment-known", LedgerInput).value)
+        except JixiaoError as exc:
+            self.query_one("#moment-error", Static).update(Text(exc.message(app.lang), style="red"))
+            return
+        self.dismiss(Moment(as_of, known))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,181 @@
+"""总览: the unit's total and grade, categories against budget, sections, deadlines, integrity."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Static
+
+from tui.screens.base import LedgerScreen
+from tui.widgets import bar, columns, lit, points, sparkline
+
+
+class StandingsScreen(LedgerScreen):
+    TITLE_KEY = "screen.standings"
+
+    def body(self) -> ComposeResult:
+        with VerticalScroll(id="standings"):
+            yield Static(id="st-total")
+            with Horizontal(id="st-panels"):
+                with Vertical(id="st-left"):
+                    yield Static(id="st-categories", classes="panel")
+                    yield Static(id="st-deadlines", classes="panel")
+                    yield Static(id="st-recent", classes="panel")
+                with Vertical(id="st-right"):
+                    yield Static(id="st-sections", classes="panel")
+                    yield Static(id="st-integrity", classes="panel")
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def on_resize(self) -> None:
+        # the sections panel keeps room for its figures; the categories take the rest
+        self.query_one("#st-right").styles.width = 44 if self.size.width >= 96 else 36
+        if self._shown >= 0:
+            self.show_view()
+
+    def show_view(self) -> None:
+        view = self.japp.view
+        s = view.standings()
+        if s is None:
+            return
+        t = self.t
+        wide = self.size.width >= 96
+        total = Text()
+        total.append(f"{t('st.total')} ", style="bold")
+        total.append(points(s.total), style="bold reverse")
+        total.append(f"  {t('st.grade')} ", style="bold")
+        total.append(s.grade, style="bold red" if s.veto else "bold")
+        if s.veto:
+            total.append(f"（{t('st.veto')}）" if self.japp.lang == "zh" else f" ({t('st.veto')})",
+                         style="bold red")
+        total.append(f"   {t('st.projected' if wide else 'col.projected')} {points(s.projected_total)}")
+        total.append(f"   {t('st.bonus')} +{points(s.bonus.applied)}/{points(s.bonus.cap)}")
+        total.append(f"   {t('st.unit_deductions' if wide else 'col.deductions')} "
+                     f"-{points(s.unit_deductions.applied)}"
+                     f"/{points(s.unit_deductions.cap)}")
+        self.query_one("#st-total", Static).update(total)
+
+        # the quarterly trend costs a filter of the records per quarter: drawn right after
+        # the first paint unless already known
+        trend = view.trend() if view.trend_ready() else []
+        if not view.trend_ready():
+            self.call_after_refresh(self._draw_trend)
+        left, right = self.inner_widths()
+        rows: list[list[Text | str]] = []
+        for cat in s.categories:
+            series = [next((c.score for c in q.categories if c.id == cat.id), Decimal(0))
+                      for _, q in trend]
+            rows.append([lit(cat.name), f"{points(cat.score)}/{points(cat.points)}", None,  # type: ignore[list-item]
+                         sparkline(series, cat.points)])
+        name_w = max((Text(cat.name).cell_len for cat in s.categories), default=8)
+        score_w = max((len(str(r[1])) for r in rows), default=5)
+        bar_w = max(left - name_w - score_w - 4 - 3, 4)
+        for row, cat in zip(rows, s.categories, strict=True):
+            row[2] = bar(cat.score, cat.points, width=bar_w)
+        body = columns(rows, [name_w, score_w, bar_w, 4], left, right=(1,))
+        self.query_one("#st-categories", Static).update(
+            Text(f"{t('st.categories')}  ·  {t('st.trend')} Q1–Q4\n", style="bold") + body)
+
+        secs = [[lit(view.section_short(sec.id)),
+                 f"{points(sec.score)}/{points(sec.points)}" if wide else points(sec.score),
+                 f"{sec.rate}%", lit(sec.grade)] for sec in s.sections]
+        score_w = max((len(str(r[1])) for r in secs), default=5)
+        self.query_one("#st-sections", Static).update(
+            Text(t("st.sections") + "\n", style="bold")
+            + columns(secs, [None, score_w, 7, 4], right, right=(1, 2)))
+
+        self.query_one("#st-deadlines", Static).update(self._deadlines())
+        self.query_one("#st-recent", Static).update(self._recent())
+        self.query_one("#st-integrity", Static).update(self._integrity())
+
+    def inner_widths(self) -> tuple[int, int]:
+        """The text widths inside the left and right panels (border and padding taken off)."""
+        right = 44 if self.size.width >= 96 else 36
+        return max(self.size.width - right - 4 - 1, 20), right - 4
+
+    def _draw_trend(self) -> None:
+        view = self.japp.view
+        view.trend()
+        if view.trend_ready() and self.is_mounted:
+            self.show_view()
+
+    def _deadlines(self) -> Group:
+        """The deadlines still open (soonest first), else the latest ones with their status."""
+        from projections.deadlines import deadlines
+
+        view = self.japp.view
+        fold = view.fold()
+        plan_fold = view.plan_fold()
+        today = view.moment.as_of or view.today()
+        items = deadlines(fold, plan_fold, today=today, section=view.section if view.section_only else "") \
+            if plan_fold is not None else []
+        open_items = [i for i in items if not i.complete]
+        shown = open_items[:4] if open_items else items[-3:]
+        rows: list[list[Text | str]] = []
+        for item in shown:
+            style = {"overdue": "bold red", "due": "yellow", "filed_late": "yellow"}.get(item.status, "green")
+            when = item.status_label
+            if not item.complete:
+                when += "，" + (self.t("st.days_left", n=item.days) if item.days > 0 else
+                               self.t("st.today") if item.days == 0 else self.t("st.overdue", n=-item.days))
+            rows.append([item.due.isoformat(), lit(item.label), Text(when, style=style)])
+        when_w = max((r[2].cell_len for r in rows if isinstance(r[2], Text)), default=4)
+        body = columns(rows, [10, None, when_w], self.inner_widths()[0]) if rows else \
+            Text(self.t("st.no_deadlines"), style="dim")
+        return Group(Text(self.t("st.deadlines"), style="bold"), body)
+
+    def _recent(self) -> Group:
+        """The latest events recorded (by anyone): live updates show here first."""
+        from projections.describe import summary
+        from tui.describe import local_time
+        from tui.i18n import kind_label
+
+        view = self.japp.view
+        top = view.position if view.moment.now else view.fold().position
+        wide = self.size.width >= 96
+        rows: list[list[Text | str]] = []
+        # read back a few at a time: in the past, or for one section, matches are sparser
+        position, step = top, 8
+        while len(rows) < 6 and position > 0 and top - position < 400:
+            chunk = list(range(max(1, position - step + 1), position + 1))
+            events = view.events_at(chunk)
+            for pos in reversed(chunk):
+                event = events.get(pos)
+                if event is None or len(rows) >= 6:
+                    continue
+                if view.moment.known_at and event.timestamp > view.moment.known_at:
+                    continue
+                if view.moment.as_of and event.effective > view.moment.as_of:
+                    continue
+                if view.section_only and not self._mine(event):
+                    continue
+                what = Text(kind_label(event.kind, self.japp.lang) + " ") + lit(summary(event))
+                rows.append([Text(f"#{pos}", style="dim"), local_time(event.timestamp)[5:],
+                             lit(view.person_name(event.actor)), what] if wide else
+                            [Text(f"#{pos}", style="dim"), lit(view.person_name(event.actor)), what])
+            position = chunk[0] - 1
+            step = min(step * 2, 64)
+        pos_w = max((r[0].cell_len for r in rows if isinstance(r[0], Text)), default=5)
+        widths: list[int | None] = [pos_w, 11, 6, None] if wide else [pos_w, 6, None]
+        grid = columns(rows, widths, self.inner_widths()[0])
+        return Group(Text(self.t("st.recent"), style="bold"), grid)
+
+    def _mine(self, event: object) -> bool:
+        view = self.japp.view
+        indicator = getattr(event, "indicator_id", "")
+        s = view.standings(view.moment.__class__())
+        section = getattr(event, "section", "") or next(
+            (i.section for i in (s.indicators if s else []) if i.id == indicator), "")
+        return section == view.section
+
+    def _integrity(self) -> Group:
+        from tui.integrity import integrity_status
+
+        status, text = integrity_status(self.japp.view, self.japp.lang)
+        style = {"ok": "green", "bad": "bold red"}.get(status, "dim")
+        return Group(Text(self.t("st.integrity"), style="bold"), Text(text, style=style))
