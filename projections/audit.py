@@ -4,7 +4,10 @@ The table `jixiao_audit` lives in its own file beside the ledger (`<ledger>.audi
 so readers never contend with writers of the ledger. `AuditTrail.refresh(app)` folds
 the events stored since its position (one transaction per batch, the position and the
 fold's small state saved with the rows); `page(filters, before_position, limit)` reads
-a page newest first by keyset paging, using an index for each filter.
+a page newest first by keyset paging, using an index for each filter. In a SQLite file
+the free text is also indexed by trigrams (FTS5, `jixiao_audit_text`, written in the
+same transaction as the rows), so a search of three or more characters looks up the
+rows that contain it instead of scanning them all; shorter searches scan.
 
 Each row says who (actor, role), when (recorded, effective), what (kind, target,
 summary), why (reason), which section and indicator it concerns, its raw effect on the
@@ -30,8 +33,12 @@ from projections.describe import effect, kind_label, summary, target_of
 from projections.stream import read_log
 
 AUDIT_VERSION = 1
+TEXT_INDEX_VERSION = 1  # the SQLite file's full-text index; a file without it is rebuilt
 BATCH = 5000
 TABLE = "jixiao_audit"
+TEXT_TABLE = "jixiao_audit_text"
+TEXT_COLUMNS = ("summary", "reason", "actor", "target")  # what a text filter searches
+TEXT_LOOKUP_MAX = 20_000  # text in more rows than this is found sooner by scanning newest first
 INDEXED = ("actor", "kind", "section", "indicator", "effective", "recorded")
 
 
@@ -121,7 +128,8 @@ class AuditTrail:
 
     def __init__(self, db: str, *, path: str | None = None) -> None:
         self.path = path or audit_path(db)
-        if is_postgres(self.path):
+        self._pg = is_postgres(self.path)
+        if self._pg:
             from projections.pg_views import AuditConnection
 
             self.conn: Any = AuditConnection(self.path)
@@ -148,7 +156,13 @@ class AuditTrail:
         c = self.conn
         c.execute("CREATE TABLE IF NOT EXISTS jixiao_audit_meta (key TEXT PRIMARY KEY, value BLOB)")
         row = c.execute("SELECT value FROM jixiao_audit_meta WHERE key='version'").fetchone()
-        if row is not None and int(row[0]) != AUDIT_VERSION:
+        stale = row is not None and int(row[0]) != AUDIT_VERSION
+        if not self._pg and row is not None:
+            text = c.execute("SELECT value FROM jixiao_audit_meta WHERE key='text_index'").fetchone()
+            stale = stale or text is None or int(text[0]) != TEXT_INDEX_VERSION
+        if stale:
+            if not self._pg:
+                c.execute(f"DROP TABLE IF EXISTS {TEXT_TABLE}")
             c.execute(f"DROP TABLE IF EXISTS {TABLE}")
             c.execute("DELETE FROM jixiao_audit_meta")
         c.execute(f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -158,6 +172,12 @@ class AuditTrail:
             summary TEXT NOT NULL, reason TEXT NOT NULL, effect TEXT, agg INTEGER NOT NULL,
             version INTEGER NOT NULL, voided_by INTEGER)""")
         c.execute("INSERT OR IGNORE INTO jixiao_audit_meta VALUES ('version', ?)", (str(AUDIT_VERSION),))
+        if not self._pg:
+            # external content: the index holds the trigrams only, the text stays in the rows
+            c.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TEXT_TABLE} USING fts5({', '.join(TEXT_COLUMNS)}, "
+                      f"content='{TABLE}', content_rowid='position', tokenize='trigram')")
+            c.execute("INSERT OR IGNORE INTO jixiao_audit_meta VALUES ('text_index', ?)",
+                      (str(TEXT_INDEX_VERSION),))
         self._indexes()
 
     def _indexes(self) -> None:
@@ -192,8 +212,20 @@ class AuditTrail:
         return self._state().position
 
     def reset(self) -> None:
-        self.conn.execute(f"DELETE FROM {TABLE}")
-        self.conn.execute("DELETE FROM jixiao_audit_meta WHERE key IN ('state', 'position')")
+        if self._pg:
+            self.conn.execute(f"DELETE FROM {TABLE}")
+            self.conn.execute("DELETE FROM jixiao_audit_meta WHERE key IN ('state', 'position')")
+            return
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            c.execute(f"DELETE FROM {TABLE}")
+            c.execute(f"INSERT INTO {TEXT_TABLE}({TEXT_TABLE}) VALUES ('delete-all')")
+            c.execute("DELETE FROM jixiao_audit_meta WHERE key IN ('state', 'position')")
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
 
     # -- folding -----------------------------------------------------------------------
     def refresh(self, app: Any, *, progress: Any = None) -> int:
@@ -246,6 +278,9 @@ class AuditTrail:
                 if isinstance(event, ev.Corrected | ev.FindingResolved):
                     later.append((position, row[14], event))
             c.executemany(f"INSERT INTO {TABLE} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)", rows)
+            if not self._pg:  # the text columns are written once: the index needs no updates
+                c.executemany(f"INSERT INTO {TEXT_TABLE}(rowid, {', '.join(TEXT_COLUMNS)}) VALUES (?,?,?,?,?)",
+                              [(r[0], r[11], r[12], r[3], r[10]) for r in rows])
             for position, agg, event in later:
                 if isinstance(event, ev.Corrected):
                     self._void(state, position, agg, event)
@@ -377,7 +412,21 @@ class AuditTrail:
             clauses.append("(a.summary LIKE ? ESCAPE '\\' OR a.reason LIKE ? ESCAPE '\\' "
                            "OR a.actor LIKE ? ESCAPE '\\' OR a.target LIKE ? ESCAPE '\\')")
             params += [like] * 4
+            if not self._pg and len(f.text) >= 3:
+                match = '"' + f.text.replace('"', '""') + '"'
+                if self._rare(match):
+                    # the trigram index finds the rows holding the text (case folded more
+                    # widely than LIKE folds it, so the LIKE above still decides)
+                    clauses.insert(0, f"a.position IN (SELECT rowid FROM {TEXT_TABLE} WHERE {TEXT_TABLE} MATCH ?)")
+                    params.insert(0, match)
         return clauses, params
+
+    def _rare(self, match: str) -> bool:
+        """Whether text is in few enough rows that looking them up beats scanning; text in
+        many rows fills a page after a short scan, and shorter text (no trigram) scans."""
+        found = self.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {TEXT_TABLE} WHERE {TEXT_TABLE} "
+                                  f"MATCH ? LIMIT {TEXT_LOOKUP_MAX + 1})", (match,)).fetchone()[0]
+        return bool(found <= TEXT_LOOKUP_MAX)
 
     def page(self, filters: AuditFilter | dict[str, Any] | None = None,
              before_position: int | None = None, limit: int = 100) -> list[AuditRow]:
