@@ -116,14 +116,18 @@ def load(path: str, app: Any) -> YearFold | None:
     try:
         data = Path(path).read_bytes()
         state = _decoder.decode(memoryview(data)[data.index(b"\n") + 1:])
+        if state.position != header.position:
+            return None
+        fold = YearFold.from_state(state)
+        # the fold makes no cycles (reference counting frees it): keep the collector's
+        # passes from traversing its many containers again and again
+        gc.freeze()
     except (OSError, ValueError, msgspec.DecodeError, msgspec.ValidationError):
         return None
     finally:
         if enabled:
             gc.enable()
-    if state.position != header.position:
-        return None
-    return YearFold.from_state(state)
+    return fold
 
 
 def _load_postgres(app: Any) -> YearFold | None:

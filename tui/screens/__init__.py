@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from textual.screen import Screen
 
+_SCREENS = {
+    "standings": ("tui.screens.standings", "StandingsScreen"),
+    "indicators": ("tui.screens.indicators", "IndicatorsScreen"),
+    "work_ledger": ("tui.screens.work_ledger", "WorkLedgerScreen"),
+    "audit": ("tui.screens.audit", "AuditScreen"),
+    "entry": ("tui.screens.entry", "EntryScreen"),
+    "reports": ("tui.screens.reports", "ReportsScreen"),
+    "internal": ("tui.screens.internal", "InternalScreen"),
+}
+
+
+def _factory(module: str, name: str) -> Callable[[], Screen]:
+    """Builds the screen, importing its module only when the screen is first shown."""
+
+    def build() -> Screen:
+        return getattr(importlib.import_module(module), name)()
+
+    return build
+
 
 def registry() -> dict[str, Callable[[], Screen]]:
-    from tui.screens.audit import AuditScreen
-    from tui.screens.entry import EntryScreen
-    from tui.screens.indicators import IndicatorsScreen
-    from tui.screens.internal import InternalScreen
-    from tui.screens.reports import ReportsScreen
-    from tui.screens.standings import StandingsScreen
-    from tui.screens.work_ledger import WorkLedgerScreen
-
-    return {"standings": StandingsScreen, "indicators": IndicatorsScreen,
-            "work_ledger": WorkLedgerScreen, "audit": AuditScreen, "entry": EntryScreen,
-            "reports": ReportsScreen, "internal": InternalScreen}
+    return {mode: _factory(module, name) for mode, (module, name) in _SCREENS.items()}
