@@ -64,18 +64,7 @@ def read_rows(app: Any, after: int = 0, stop: int | None = None) -> Iterator[lis
     (position, originator id as stored, topic, payload). For `YearFold.feed_rows`."""
     db = _sqlite_db(app)
     if db:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            query = "SELECT rowid, originator_id, topic, state FROM stored_events WHERE rowid > ?"
-            params: list[int] = [after]
-            if stop is not None:
-                query += " AND rowid <= ?"
-                params.append(stop)
-            cursor = conn.execute(query + " ORDER BY rowid", params)
-            while rows := cursor.fetchmany(PAGE):
-                yield rows
-        finally:
-            conn.close()
+        yield from _sqlite_pages(db, after, stop)
         return
     from projections.pg_views import read_rows as read_postgres_rows
 
@@ -92,18 +81,9 @@ def shared_uuid(value: UUID) -> UUID:
     return UUIDS.setdefault(value.hex, value)
 
 
-def _read_sqlite(db: str, after: int, stop: int | None) -> Iterator[list[tuple[int, Any, Event]]]:
-    from domain.store import TOPICS, _decoders
-
-    fast = {topic: _decoders[t].decode for topic, (t, version) in TOPICS.items() if version == t.VERSION}
-    ids = UUIDS
-
-    def decode(topic: str, state: bytes) -> Event:
-        return fast[topic](state) if topic in fast else decode_event(topic, state)
-
-    def oid(originator: str) -> UUID:
-        return ids.setdefault(originator, UUID(originator))
-
+def _sqlite_pages(db: str, after: int, stop: int | None) -> Iterator[list[tuple[int, str, str, bytes]]]:
+    """Raw rows of eventsourcing's table, a page at a time, from one statement: a
+    consistent snapshot of the log, no re-query per page."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         query = "SELECT rowid, originator_id, topic, state FROM stored_events WHERE rowid > ?"
@@ -111,14 +91,26 @@ def _read_sqlite(db: str, after: int, stop: int | None) -> Iterator[list[tuple[i
         if stop is not None:
             query += " AND rowid <= ?"
             params.append(stop)
-        # one statement read in pages: a consistent snapshot of the log, no re-query per page
         cursor = conn.execute(query + " ORDER BY rowid", params)
         while rows := cursor.fetchmany(PAGE):
-            yield [(position, ids.get(originator) or oid(originator),
-                    fast[topic](state) if topic in fast else decode(topic, state))
-                   for position, originator, topic, state in rows]
+            yield rows
     finally:
         conn.close()
+
+
+def _read_sqlite(db: str, after: int, stop: int | None) -> Iterator[list[tuple[int, Any, Event]]]:
+    from domain.store import TOPICS, _decoders
+
+    fast = {topic: _decoders[t].decode for topic, (t, version) in TOPICS.items() if version == t.VERSION}
+    ids = UUIDS
+
+    def oid(originator: str) -> UUID:
+        return ids.setdefault(originator, UUID(originator))
+
+    for rows in _sqlite_pages(db, after, stop):
+        yield [(position, ids.get(originator) or oid(originator),
+                fast[topic](state) if topic in fast else decode_event(topic, state))
+               for position, originator, topic, state in rows]
 
 
 def _sqlite_db(app: Any) -> str | None:
