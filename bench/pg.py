@@ -215,14 +215,9 @@ def rebuild(app: Any) -> int:
     import datetime as dt
 
     from domain.validate import business_date
-    from projections.replay import replay
-    from projections.standings import standings
+    from projections.replay import rebuild as rebuild_projections
 
-    fold = replay(app)
-    today = business_date(dt.datetime.now(dt.UTC))
-    for plan in fold.plan_folds():
-        standings(plan, today=today, position=fold.position)
-    return fold.position
+    return rebuild_projections(app, business_date(dt.datetime.now(dt.UTC))).position
 
 
 def timed(label: str, run: Any, events: int) -> tuple[float, float]:

@@ -199,15 +199,12 @@ def raw_floor(db: str) -> int:
 
 
 def rebuild(app: Any) -> int:
-    from domain.validate import business_date
-    from projections.replay import replay
-    from projections.standings import standings
+    import datetime as dt
 
-    fold = replay(app)
-    today = business_date(dt.datetime.now(dt.UTC))
-    for plan in fold.plan_folds():
-        standings(plan, today=today, position=fold.position)
-    return fold.position
+    from domain.validate import business_date
+    from projections.replay import rebuild as rebuild_projections
+
+    return rebuild_projections(app, business_date(dt.datetime.now(dt.UTC))).position
 
 
 def timed(label: str, run: Any, events: int) -> tuple[float, float]:

@@ -20,3 +20,13 @@ def replay(app: Any, *, as_of: dt.date | None = None,
 def catch_up(fold: YearFold, app: Any) -> int:
     """Apply events recorded since the fold's position; returns how many were read."""
     return fold.feed_rows(read_rows(app, after=fold.position))
+
+
+def rebuild(app: Any, today: dt.date) -> YearFold:
+    """A full rebuild: fold the whole log and compute the standings of every plan."""
+    from projections.standings import standings
+
+    fold = replay(app)
+    for plan in fold.plan_folds():
+        standings(plan, today=today, position=fold.position)
+    return fold
