@@ -1,15 +1,17 @@
 """The hash chain over the event log: tamper evidence for the supervisory group.
 
-Every stored event has a link in the chain table, written by the recorder in the same
-transaction as the event:
+Every stored event carries its link, written with the event in the same statement:
 
     digest(n) = SHA-256( digest(n-1) | position | len(id) | version | len(topic)
                          | originator id | topic | payload )
 
 with the fixed-width integers big-endian (position, version: 8 bytes; the lengths: 2
 and 4 bytes), the originator id as its 32 lowercase hex characters, and digest(0) 32
-zero bytes. Each link also names the position of the event before it, so a removed
-pair of rows is told apart from a changed one.
+zero bytes. Each link also names the position of the event before it, so an event
+removed is told apart from one changed. On SQLite the link is two more columns of the
+event's own row (`digest`, `previous`): a save writes no more pages than without the
+chain. On PostgreSQL it is a row of a chain table beside the events
+(`domain.chain_pg`).
 
 `verify(app)` recomputes the chain from the stored events alone and names the first
 position that breaks and how: an event changed, missing, inserted or reordered. With a
@@ -19,7 +21,8 @@ database rebuilt from an edited export. The seals recorded in the log itself are
 checked too.
 
 The chain cannot stop someone with write access to the file from rewriting the whole
-chain consistently; only a head kept outside the ledger (the signed paper) catches that.
+chain consistently, or from cutting events off the end of the log; only a head kept
+outside the ledger (the signed paper) catches those.
 """
 
 from __future__ import annotations
@@ -38,11 +41,12 @@ import msgspec
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from domain.chain_scan import GENESIS, SQLITE_JOINED, Scan, link, scan, scan_sqlite_range
+from domain.chain_scan import GENESIS, SQLITE_LINKED, Scan, link, scan, scan_sqlite_range
 from domain.errors import fail
 from domain.events import Sealed
 
-CHAIN_TABLE = "jixiao_chain"
+CHAIN_TABLE = "jixiao_chain"  # PostgreSQL's chain table; SQLite ledgers before 2 kept one too
+LINK_COLUMNS = "digest BLOB, previous INTEGER"  # an event's link, in its own row (SQLite)
 SEALED_TOPIC = Sealed.topic().encode()
 MIN_HEAD_HEX = 16  # a head copied from paper may be shortened to its first 16 hex digits
 PARALLEL_MIN = 200_000  # links; below this one process verifies faster than starting more
@@ -70,21 +74,33 @@ def chain_links(previous_position: int, previous: bytes, events: Sequence[Stored
 
 # -- recorders: the library's own, with the chain written in the same transaction -------
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
-    """eventsourcing's SQLite application recorder, chaining every event it stores."""
-
-    def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(),
-                f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ("
-                "position INTEGER PRIMARY KEY, previous INTEGER NOT NULL, digest BLOB NOT NULL)"]
+    """eventsourcing's SQLite application recorder, storing each event with its link."""
 
     # The head this recorder last wrote and saw committed. SQLite gives a new row the
-    # largest rowid plus one, so when the first new position follows it directly nobody
-    # else has appended since, and the head need not be read again.
+    # largest rowid plus one, so when a new event lands right after it nobody else has
+    # appended since, and the head need not be read.
     _committed: tuple[int, bytes] = (-1, GENESIS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._written = threading.local()  # the head this thread's transaction wrote
+        table = self.events_table_name
+        self.insert_linked = (f"INSERT INTO {table} (originator_id, originator_version, topic, state, "
+                              "digest, previous) VALUES (?,?,?,?,?,?)")
+        self.select_head_before = (f"SELECT rowid, digest FROM {table} WHERE rowid < ? "
+                                   "ORDER BY rowid DESC LIMIT 1")
+        self.update_link = f"UPDATE {table} SET digest = ?, previous = ? WHERE rowid = ?"
+
+    def construct_create_table_statements(self) -> list[str]:
+        *others, events = super().construct_create_table_statements()
+        linked = events.replace("state BLOB, ", f"state BLOB, {LINK_COLUMNS}, ", 1)
+        if linked == events:  # pragma: no cover - a library release changed its table
+            raise RuntimeError(f"unexpected events table: {events}")
+        return [*others, linked]
+
+    def create_table(self) -> None:
+        super().create_table()
+        _add_link_columns(self.datastore.pool.db_name, self.events_table_name)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         self._written.head = None
@@ -95,19 +111,36 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:
-        positions = super()._insert_events(c, stored_events, **kwargs)
-        if stored_events and positions:
-            # the inserts above hold the database's write lock: no one else can append
-            committed = self._committed
-            if positions[0] == committed[0] + 1:
-                previous_position, previous = committed
-            else:
-                c.execute(f"SELECT position, digest FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
-                head = c.fetchone()
-                previous_position, previous = (head[0], bytes(head[1])) if head else (0, GENESIS)
-            links = chain_links(previous_position, previous, stored_events, positions)
-            c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?,?,?)", links)
-            self._written.head = (links[-1][0], links[-1][2])
+        if not stored_events:
+            return []
+        committed = self._committed
+        position, previous = committed
+        cursor = c.sqlite_cursor  # type: ignore[attr-defined]
+        positions: list[int] = []
+        for event in stored_events:
+            oid = event.originator_id.hex if isinstance(event.originator_id, UUID) else event.originator_id
+            fields = (oid.encode(), event.originator_version, event.topic.encode(), event.state)
+            digest = link(previous, position + 1, *fields)
+            cursor.execute(self.insert_linked, (oid, event.originator_version, event.topic, event.state,
+                                                digest, position))
+            stored = cursor.lastrowid
+            if stored != position + 1:
+                # someone else appended since this recorder last wrote (or it has not
+                # written yet): the insert holds the write lock, so the head read now is
+                # the last one; link the row to it
+                if 0 <= stored <= committed[0]:
+                    # a position this recorder chained is free again: rows were removed
+                    raise fail("chain.write_over", position=stored, head=committed[0])
+                cursor.execute(self.select_head_before, (stored,))
+                head = cursor.fetchone()
+                position, previous = (head[0], head[1]) if head else (0, GENESIS)
+                if not isinstance(previous, bytes) or len(previous) != len(GENESIS):
+                    raise fail("chain.head_unlinked", position=position)
+                digest = link(previous, stored, *fields)
+                cursor.execute(self.update_link, (digest, position, stored))
+            positions.append(stored)
+            position, previous = stored, digest
+        self._written.head = (position, previous)
         return positions
 
     @contextlib.contextmanager
@@ -117,6 +150,40 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             yield source
         finally:
             source.close()
+
+
+def _add_link_columns(db_name: str, events_table: str) -> None:
+    """Give a ledger written before links were kept in the events' rows its link columns,
+    moving each link over from the old chain table, in one transaction."""
+    uri = db_name if db_name.startswith("file:") else f"file:{quote(db_name)}"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+    try:
+        if _has_link_columns(conn, events_table):
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if not _has_link_columns(conn, events_table):  # nobody did it while we waited
+                for column in LINK_COLUMNS.split(", "):
+                    conn.execute(f"ALTER TABLE {events_table} ADD COLUMN {column}")
+                old = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                   (CHAIN_TABLE,)).fetchone()
+                if old:
+                    conn.execute(f"UPDATE {events_table} AS e SET digest = c.digest, previous = c.previous "
+                                 f"FROM {CHAIN_TABLE} AS c WHERE c.position = e.rowid")
+                    conn.execute(f"DROP TABLE {CHAIN_TABLE}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.close()
+
+
+def _has_link_columns(conn: sqlite3.Connection, events_table: str) -> bool:
+    """True also where this connection cannot see the table (a private in-memory
+    database): a table created by the statements above has the columns."""
+    columns = {row[1] for row in conn.execute(f"PRAGMA table_info({events_table})")}
+    return not columns or "digest" in columns
 
 
 def chain_table_name(events_table_name: str) -> str:
@@ -233,9 +300,8 @@ def _verify(source: ChainSource, head: tuple[int, str] | None, workers: int | No
     head_text = f"{head[0]}:{head[1]}" if head else ""
     count, broke, last_pos, last, claims = source.scan(workers)
     try:
-        if broke or (count, count) != source.counts():
+        if broke or not source.complete(count):
             _diagnose(source)  # always raises a _Break: the fast pass saw something wrong
-            raise _Break("changed", last_pos + 1)  # pragma: no cover - defensive
         _check_seals(source, claims)
         if head is not None:
             _check_head(source, head, last_pos)
@@ -244,6 +310,12 @@ def _verify(source: ChainSource, head: tuple[int, str] | None, workers: int | No
         return ChainStatus(ok=False, count=found[0], position=exc.position, digest=found[1].hex(),
                            problem=exc.problem, other=exc.other, reason=exc.reason, head=head_text)
     return ChainStatus(ok=True, count=count, position=last_pos, digest=last.hex(), head=head_text)
+
+
+# A row of the log with its link: (position, originator id, version, topic, payload,
+# previous position, digest), ids and topics as bytes; the link's two are None where an
+# event has none.
+Row = tuple[Any, ...]
 
 
 class _Peek:
@@ -259,69 +331,55 @@ class _Peek:
 
 
 def _diagnose(source: ChainSource) -> None:
-    """Walk the log and the chain side by side and raise at the first break, classified."""
-    events = _Peek(iter(source.events()))
-    links = _Peek(iter(source.links()))
+    """Walk the log and raise at the first break, classified."""
+    rows = _Peek(iter(source.rows()))
     last_pos, last = 0, GENESIS
-    while events.head is not None or links.head is not None:
-        e, c = events.head, links.head
-        if c is None or (e is not None and e[0] < c[0]):
-            raise _Break("inserted", e[0])  # a stored event the chain never saw
-        if e is None or c[0] < e[0]:
-            raise _Break("missing", c[0])  # the chain saw an event no longer stored
-        pos, previous, digest = c
-        if previous != last_pos:
-            if last_pos < previous < pos:
-                raise _Break("missing", previous)  # an event and its link both removed
-            if previous < last_pos:
-                raise _Break("inserted", last_pos)  # a row slipped in with a link of its own
-            raise _Break("changed", pos)
-        if _link_of(last, pos, e) != digest:
-            events.take()
-            links.take()
-            _classify(source, e, pos, last, digest, events.head, links.head)
-        last_pos, last = pos, bytes(digest)
-        events.take()
-        links.take()
+    while rows.head is not None:
+        row = rows.take()
+        pos, previous, digest = row[0], row[5], _digest(row[6])
+        if digest is None:
+            raise _Break("inserted", pos)  # a stored event the chain never saw
+        if previous != last_pos or _link_of(last, pos, row) != digest:
+            _classify(source, row, last_pos, last, rows.head)
+        last_pos, last = pos, digest
+    missing = source.missing_after(last_pos)
+    if missing:
+        raise _Break("missing", missing)  # the chain saw events no longer stored
     raise _Break("changed", last_pos + 1)  # pragma: no cover - the fast pass found a break
 
 
-def _link_of(previous: bytes, position: int, event: tuple[Any, ...]) -> bytes | None:
-    """The link an event row hashes to at a position; None for a row of wrong types."""
+def _digest(value: Any) -> bytes | None:
+    return bytes(value) if isinstance(value, bytes | memoryview) and len(value) == len(GENESIS) else None
+
+
+def _link_of(previous: bytes, position: int, row: Row) -> bytes | None:
+    """The link a row hashes to at a position; None for a row of wrong types."""
     try:
-        return link(previous, position, *event[1:])
+        return link(previous, position, *row[1:5])
     except (TypeError, ValueError, OverflowError):
         return None
 
 
-def _classify(source: ChainSource, event: tuple[Any, ...], pos: int, last: bytes, digest: bytes,
-              next_event: tuple[Any, ...] | None, next_link: tuple[int, int, bytes] | None) -> None:
-    """Why the event at `pos` does not hash to its link: always raises."""
-    # the event that belongs here is the next one: a row was slipped in and the rest moved up
-    shifted_up = next_event is not None and _link_of(last, pos, next_event) == digest
-    # this event belongs to the next link: the row here was removed and the rest moved down
-    shifted_down = next_link is not None and _link_of(bytes(digest), next_link[0], event) == next_link[2]
-    if shifted_up and shifted_down:
-        assert next_event is not None
-        raise _Break("reordered", pos, other=next_event[0])
-    if shifted_up:
+def _classify(source: ChainSource, row: Row, last_pos: int, last: bytes, following: Row | None) -> None:
+    """Why the row does not continue the chain after (last_pos, last): always raises."""
+    pos, previous, digest = row[0], row[5], _digest(row[6])
+    if _link_of(last, pos, row) == digest:
+        raise _Break("changed", pos)  # the event is intact; its link names a wrong predecessor
+    after = _digest(following[6]) if following is not None else None
+    if following is not None and after is not None and _link_of(last, pos, following) == after:
+        # the next row belongs here: this one was slipped in, or moved from its place
+        # right after the next
+        if _link_of(after, following[0], row) == digest:
+            raise _Break("reordered", pos, other=following[0])
         raise _Break("inserted", pos)
-    if shifted_down:
-        raise _Break("missing", pos)
-    home = _home_of(source, event, pos)
-    if home:
+    if isinstance(previous, int) and previous < last_pos:
+        raise _Break("inserted", last_pos)  # a row slipped in before, with a link of its own
+    home = source.home_of(row)
+    if home and home != pos:
         raise _Break("reordered", pos, other=home)
+    if isinstance(previous, int) and previous > last_pos:
+        raise _Break("missing", source.missing_after(last_pos) or last_pos + 1)
     raise _Break("changed", pos)
-
-
-def _home_of(source: ChainSource, event: tuple[Any, ...], here: int) -> int:
-    """The position whose link this event hashes to, if it was moved from elsewhere."""
-    last_pos, last = 0, GENESIS
-    for pos, previous, digest in source.links():
-        if pos != here and previous == last_pos and _link_of(last, pos, event) == digest:
-            return int(pos)
-        last_pos, last = pos, bytes(digest)
-    return 0
 
 
 def _check_seals(source: ChainSource, claims: list[tuple[int, bytes]]) -> None:
@@ -354,24 +412,26 @@ def _check_head(source: ChainSource, head: tuple[int, str], last_pos: int) -> No
 
 # -- reading the store -------------------------------------------------------------------
 class ChainSource:
-    """One read-only snapshot of the events and the chain, in position order."""
-
-    def joined(self) -> Iterator[tuple[Any, ...]]:
-        """(position, originator id, version, topic, payload, previous, digest) of every
-        event that has a link (ids and topics as bytes)."""
-        raise NotImplementedError
+    """One read-only snapshot of the events and their links, in position order."""
 
     def scan(self, workers: int | None) -> Scan:
-        return scan(self.joined(), 0, GENESIS, SEALED_TOPIC)
-
-    def counts(self) -> tuple[int, int]:
-        """How many events, and how many links."""
+        """The fast pass over every link."""
         raise NotImplementedError
 
-    def events(self) -> Iterator[tuple[Any, ...]]:
+    def complete(self, count: int) -> bool:
+        """Whether the fast pass, having verified `count` links, saw every link there is."""
+        return True
+
+    def rows(self) -> Iterator[Row]:
+        """Every stored event with its link (see Row)."""
         raise NotImplementedError
 
-    def links(self) -> Iterator[tuple[int, int, bytes]]:
+    def missing_after(self, position: int) -> int:
+        """The first position after `position` that has a link but no event (0: none)."""
+        return 0
+
+    def home_of(self, row: Row) -> int:
+        """The position where a row's link says it was stored, if it can be told (0: not)."""
         raise NotImplementedError
 
     def digest_at(self, position: int) -> bytes | None:
@@ -390,39 +450,34 @@ def _usable_cpus() -> int:
 
 
 class _SQLiteSource(ChainSource):
+    """The events' rows, each with its link. Positions are contiguous (SQLite gives each
+    new row the largest rowid plus one), so an event's place is one after its predecessor."""
+
     def __init__(self, db_name: str, events_table: str) -> None:
         self.uri = db_name if db_name.startswith("file:") else f"file:{quote(db_name)}?mode=ro"
         self.conn = sqlite3.connect(self.uri, uri=True, isolation_level=None, timeout=30)
         self.conn.execute("BEGIN")  # one snapshot for every query below (WAL)
         self.events_table = events_table
-        self.top = self.conn.execute(
-            f"SELECT max(coalesce((SELECT max(rowid) FROM {events_table}), 0), "
-            f"coalesce((SELECT max(position) FROM {CHAIN_TABLE}), 0))").fetchone()[0]
+        self.top = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {events_table}").fetchone()[0]
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.conn.execute("COMMIT")
         self.conn.close()
 
-    def joined(self) -> Iterator[tuple[Any, ...]]:
-        query = SQLITE_JOINED.format(events=self.events_table, chain=CHAIN_TABLE)
-        return iter(self.conn.execute(query, (1, self.top)))
-
     def scan(self, workers: int | None) -> Scan:
         if workers is None:
             workers = min(_usable_cpus(), 4) if self.top >= PARALLEL_MIN else 1
-        if workers <= 1 or self.top < 2 * workers or self.uri.startswith("file::memory:"):
-            return super().scan(workers)
-        try:
-            return self._parallel(workers)
-        except (OSError, RuntimeError, ImportError):  # no processes to be had: do it here
-            return super().scan(1)
+        if workers > 1 and self.top >= 2 * workers and not self.uri.startswith("file::memory:"):
+            with contextlib.suppress(OSError, RuntimeError, ImportError):  # no processes: do it here
+                return self._parallel(workers)
+        rows = self.conn.execute(SQLITE_LINKED.format(events=self.events_table), (1, self.top))
+        return scan(rows, 0, GENESIS, SEALED_TOPIC)
 
     def _parallel(self, workers: int) -> Scan:
         """Ranges of positions checked by worker processes; rows written after this
         snapshot began lie above `top` and are not read."""
         import multiprocessing
-        import threading
         from concurrent.futures import ProcessPoolExecutor
 
         # forking is quick, but only safe while this process runs a single thread
@@ -432,8 +487,7 @@ class _SQLiteSource(ChainSource):
         ranges = [(low, min(low + step - 1, self.top)) for low in range(1, self.top + 1, step)]
         with ProcessPoolExecutor(len(ranges), mp_context=multiprocessing.get_context(method)) as pool:
             parts = list(pool.map(scan_sqlite_range, *zip(*[
-                (self.uri, self.events_table, CHAIN_TABLE, low, high, SEALED_TOPIC)
-                for low, high in ranges], strict=True)))
+                (self.uri, self.events_table, low, high, SEALED_TOPIC) for low, high in ranges], strict=True)))
         count, claims = 0, []
         last_pos, last = 0, GENESIS
         for part_count, broke, part_pos, part_last, part_claims in parts:
@@ -445,30 +499,28 @@ class _SQLiteSource(ChainSource):
                 last_pos, last = part_pos, part_last
         return count, 0, last_pos, last, claims
 
-    def counts(self) -> tuple[int, int]:
-        events = self.conn.execute(f"SELECT count(*) FROM {self.events_table} WHERE rowid <= ?",
-                                   (self.top,)).fetchone()[0]
-        links = self.conn.execute(f"SELECT count(*) FROM {CHAIN_TABLE} WHERE position <= ?",
-                                  (self.top,)).fetchone()[0]
-        return events, links
-
-    def events(self) -> Iterator[tuple[Any, ...]]:
+    def rows(self) -> Iterator[Row]:
         return iter(self.conn.execute(
             "SELECT rowid, CAST(originator_id AS BLOB), originator_version, CAST(topic AS BLOB), "
-            f"state FROM {self.events_table} WHERE rowid <= ? ORDER BY rowid", (self.top,)))
+            f"state, previous, digest FROM {self.events_table} WHERE rowid <= ? ORDER BY rowid", (self.top,)))
 
-    def links(self) -> Iterator[tuple[int, int, bytes]]:
-        return iter(self.conn.execute(f"SELECT position, previous, digest FROM {CHAIN_TABLE} "
-                                      "WHERE position <= ? ORDER BY position", (self.top,)))
+    def home_of(self, row: Row) -> int:
+        previous, digest = row[5], row[6]
+        if not isinstance(previous, int):
+            return 0
+        before = self.digest_at(previous) if previous else GENESIS
+        home = previous + 1
+        return home if before is not None and _link_of(before, home, row) == _digest(digest) else 0
 
     def digest_at(self, position: int) -> bytes | None:
-        row = self.conn.execute(f"SELECT digest FROM {CHAIN_TABLE} WHERE position = ?",
+        row = self.conn.execute(f"SELECT digest FROM {self.events_table} WHERE rowid = ?",
                                 (position,)).fetchone()
-        return bytes(row[0]) if row else None
+        return _digest(row[0]) if row else None
 
     def good_prefix(self, position: int) -> tuple[int, bytes]:
-        count = self.conn.execute(f"SELECT count(*) FROM {CHAIN_TABLE} WHERE position < ?",
+        count = self.conn.execute(f"SELECT count(digest) FROM {self.events_table} WHERE rowid < ?",
                                   (position,)).fetchone()[0]
-        row = self.conn.execute(f"SELECT digest FROM {CHAIN_TABLE} WHERE position < ? "
-                                "ORDER BY position DESC LIMIT 1", (position,)).fetchone()
-        return count, bytes(row[0]) if row else GENESIS
+        row = self.conn.execute(f"SELECT digest FROM {self.events_table} WHERE rowid < ? "
+                                "AND digest IS NOT NULL ORDER BY rowid DESC LIMIT 1", (position,)).fetchone()
+        last = _digest(row[0]) if row else None
+        return count, last or GENESIS

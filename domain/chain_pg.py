@@ -15,7 +15,8 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
-from domain.chain import GENESIS, ChainSource, chain_links, chain_table_name
+from domain.chain import GENESIS, SEALED_TOPIC, ChainSource, chain_links, chain_table_name
+from domain.chain_scan import Scan, link, scan
 from domain.errors import JixiaoError, fail
 
 REFUSED_MARK = "jixiao: this position is already chained"
@@ -118,28 +119,44 @@ class PostgresSource(ChainSource):
             cursor.execute(self._q(text))
             yield from cursor
 
-    def joined(self) -> Iterator[tuple[Any, ...]]:
+    def scan(self, workers: int | None) -> Scan:
+        with self.conn.cursor(name="jixiao_verify_scan", row_factory=tuple_row) as cursor:
+            cursor.execute(self._q(
+                "SELECT e.notification_id, convert_to(replace(e.originator_id::text, '-', ''), 'UTF8'), "
+                "e.originator_version, convert_to(e.topic, 'UTF8'), e.state, c.digest "
+                "FROM {schema}.{events} AS e LEFT JOIN {schema}.{chain} AS c ON c.position = e.notification_id "
+                "ORDER BY e.notification_id"))
+            return scan(cursor, 0, GENESIS, SEALED_TOPIC)
+
+    def complete(self, count: int) -> bool:
+        row = self._one("SELECT count(*) FROM {schema}.{chain}")
+        assert row is not None
+        return int(row[0]) == count  # a link beyond the events: events cut off the end
+
+    def rows(self) -> Iterator[tuple[Any, ...]]:
         return self._stream(
             "SELECT e.notification_id, convert_to(replace(e.originator_id::text, '-', ''), 'UTF8'), "
             "e.originator_version, convert_to(e.topic, 'UTF8'), e.state, c.previous, c.digest "
-            "FROM {schema}.{events} AS e JOIN {schema}.{chain} AS c ON c.position = e.notification_id "
+            "FROM {schema}.{events} AS e LEFT JOIN {schema}.{chain} AS c ON c.position = e.notification_id "
             "ORDER BY e.notification_id")
 
-    def counts(self) -> tuple[int, int]:
-        row = self._one("SELECT (SELECT count(*) FROM {schema}.{events}), "
-                        "(SELECT count(*) FROM {schema}.{chain})")
-        assert row is not None
-        return int(row[0]), int(row[1])
+    def missing_after(self, position: int) -> int:
+        row = self._one("SELECT min(c.position) FROM {schema}.{chain} AS c LEFT JOIN {schema}.{events} AS e "
+                        "ON e.notification_id = c.position WHERE c.position > %s AND e.notification_id IS NULL",
+                        (position,))
+        return int(row[0]) if row and row[0] is not None else 0
 
-    def events(self) -> Iterator[tuple[Any, ...]]:
-        return self._stream(
-            "SELECT notification_id, convert_to(replace(originator_id::text, '-', ''), 'UTF8'), "
-            "originator_version, convert_to(topic, 'UTF8'), state FROM {schema}.{events} "
-            "ORDER BY notification_id")
-
-    def links(self) -> Iterator[tuple[int, int, bytes]]:
-        return self._stream(  # type: ignore[return-value]
-            "SELECT position, previous, digest FROM {schema}.{chain} ORDER BY position")
+    def home_of(self, row: tuple[Any, ...]) -> int:
+        previous, digest = row[5], row[6]
+        if previous is None or digest is None:
+            return 0
+        found = self._one("SELECT c.position, coalesce(p.digest, %s) FROM {schema}.{chain} AS c "
+                          "LEFT JOIN {schema}.{chain} AS p ON p.position = c.previous "
+                          "WHERE c.previous = %s ORDER BY c.position LIMIT 1", (GENESIS, previous))
+        if found is None:
+            return 0
+        home, before = int(found[0]), bytes(found[1])
+        return home if link(before, home, *row[1:5]) == bytes(digest) else 0
 
     def digest_at(self, position: int) -> bytes | None:
         row = self._one("SELECT digest FROM {schema}.{chain} WHERE position = %s", (position,))

@@ -216,6 +216,10 @@ CATALOGUE.update({
                          "请运行 jixiao verify",
                          "cannot write: position {position} is already chained (chain head {head}); events "
                          "were removed from the log; run `jixiao verify`"),
+    "chain.head_unlinked": ("无法写入：最后一条事件（位置 {position}）没有有效的链节，日志被改动过；"
+                            "请运行 jixiao verify",
+                            "cannot write: the last stored event (position {position}) has no valid link; the "
+                            "log was altered; run `jixiao verify`"),
     "chain.unsupported": ("此存储不支持哈希链：{recorder}", "this store has no hash chain: {recorder}"),
     "chain.db_functions": ("哈希链不支持 POSTGRES_ENABLE_DB_FUNCTIONS", "the hash chain does not support "
                            "POSTGRES_ENABLE_DB_FUNCTIONS"),

@@ -103,18 +103,17 @@ def _refuse_nonempty_sqlite(path: str) -> None:
 
 def _chain_rows(app: LedgerApp) -> bool:
     with app.recorder.chain_snapshot() as snapshot:  # type: ignore[attr-defined]
-        return bool(snapshot.counts()[1])
+        return bool(snapshot.missing_after(0))  # links without events
 
 
 def _copy(src: LedgerApp, writer: Any, progress: Callable[[int], None] | None) -> tuple[int, int, str]:
     """Stream the source's events with their links into the writer, recomputing each link."""
     count, last_pos, last = 0, 0, GENESIS
     with src.recorder.chain_snapshot() as snapshot:  # type: ignore[attr-defined]
-        events, links = snapshot.counts()
-        if events != links:
-            raise fail("migrate.source_broken", where="", detail=f"{events} events, {links} links")
         batch: list[tuple[int, str, int, str, bytes, int, bytes]] = []
-        for pos, oid, version, topic, state, previous, digest in snapshot.joined():
+        for pos, oid, version, topic, state, previous, digest in snapshot.rows():
+            if digest is None:
+                raise fail("migrate.source_broken", where="", detail=f"position {pos}")
             oid, topic, state, digest = bytes(oid), bytes(topic), bytes(state), bytes(digest)
             if previous != last_pos or link(last, pos, oid, version, topic, state) != digest:
                 raise fail("migrate.source_broken", where="", detail=f"position {pos}")
@@ -128,8 +127,9 @@ def _copy(src: LedgerApp, writer: Any, progress: Callable[[int], None] | None) -
                     progress(count)
         if batch:
             writer.write(batch)
-        if count != events:
-            raise fail("migrate.source_broken", where="", detail=f"{count} of {events} events chained")
+        missing = snapshot.missing_after(last_pos)
+        if missing:
+            raise fail("migrate.source_broken", where="", detail=f"position {missing}")
     writer.commit(last_pos)
     if progress is not None:
         progress(count)
@@ -142,9 +142,6 @@ class _SQLiteWriter:
     def __init__(self, app: LedgerApp) -> None:
         recorder: Any = app.recorder
         self.events = recorder.events_table_name
-        from domain.chain import CHAIN_TABLE
-
-        self.chain = CHAIN_TABLE
         self.conn = sqlite3.connect(recorder.datastore.pool.db_name, isolation_level=None, timeout=30)
         self.conn.execute("PRAGMA synchronous=FULL")
         self.conn.execute("BEGIN IMMEDIATE")
@@ -152,9 +149,7 @@ class _SQLiteWriter:
 
     def write(self, batch: list[tuple[Any, ...]]) -> None:
         self.conn.executemany(f"INSERT INTO {self.events} (rowid, originator_id, originator_version, "
-                              "topic, state) VALUES (?,?,?,?,?)", [b[:5] for b in batch])
-        self.conn.executemany(f"INSERT INTO {self.chain} VALUES (?,?,?)",
-                              [(b[0], b[5], b[6]) for b in batch])
+                              "topic, state, previous, digest) VALUES (?,?,?,?,?,?,?)", batch)
 
     def commit(self, last_position: int) -> None:
         self.conn.execute("COMMIT")
@@ -213,5 +208,5 @@ def rows(app: LedgerApp) -> Iterator[tuple[int, str, int, str, bytes]]:
     """(position, originator id hex, version, topic, payload) of every event, in order:
     what two ledgers must agree on after a move."""
     with app.recorder.chain_snapshot() as snapshot:  # type: ignore[attr-defined]
-        for pos, oid, version, topic, state, *_ in snapshot.events():
+        for pos, oid, version, topic, state, *_ in snapshot.rows():
             yield pos, bytes(oid).decode(), version, bytes(topic).decode(), bytes(state)
