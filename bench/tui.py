@@ -11,7 +11,9 @@ headless at 100x30 and reports, counted from the process's launch:
 
   - first screen: until the standings screen is drawn with the ledger's figures;
   - audit: switching to the audit screen and its first page; then each filter (actor,
-    kind, section, indicator, a date range, free text) applied to the page;
+    kind, section, indicator, a date range, free text) applied as the user does (Enter
+    in an input, a choice in a list): the page's query alone (page_ms) and until the
+    page is drawn and the app idle again (with_redraw_ms, what the target is about);
   - time travel: stepping the as-of date back through the quarters;
   - peak memory (max RSS) of the process.
 
@@ -57,6 +59,7 @@ async def main():
             out["first_screen_s"] = round(time.time() - launched, 3)
             out["events"] = app.view.position
             out["total"] = str(app.view.standings().total)
+            from textual.widgets import Select
             t0 = time.perf_counter()
             await pilot.press("4")
             await pilot.pause()
@@ -80,11 +83,14 @@ async def main():
                 await pilot.pause()
                 pairs = spec if isinstance(spec[0], tuple) else (spec,)
                 t0 = time.perf_counter()
+                chosen = False
                 for selector, value in pairs:
                     widget = screen.query_one(selector)
                     widget.value = value
-                screen._cursors = [None]
-                screen.load_page()
+                    chosen = chosen or isinstance(widget, Select)
+                if not chosen:  # typed into an input: Enter loads the page (a choice loads it itself)
+                    screen._cursors = [None]
+                    screen.load_page()
                 await pilot.pause()
                 timings[name] = {"page_ms": round(screen.last_ms, 1), "with_redraw_ms": ms(t0),
                                  "rows": len(screen._rows)}
@@ -162,13 +168,19 @@ def main() -> int:
     for r in runs:
         print(json.dumps(r, ensure_ascii=False))
     first = sorted(r["first_screen_s"] for r in runs)[len(runs) // 2]  # type: ignore[type-var]
-    worst_filter = max(t["page_ms"] for r in runs for t in r["audit_filters"].values())  # type: ignore[union-attr]
+    # what the user waits for after a filter: the page queried and drawn (each run's worst
+    # filter, the median over runs); the query alone beside it
+    redraws = sorted(max(t["with_redraw_ms"] for t in r["audit_filters"].values())  # type: ignore[union-attr]
+                     for r in runs)
+    worst_filter = redraws[len(runs) // 2]
+    worst_page = max(t["page_ms"] for r in runs for t in r["audit_filters"].values())  # type: ignore[union-attr]
     memory = max(r["max_rss_mib"] for r in runs)  # type: ignore[type-var]
     print(f"events: {runs[0]['events']}")
     print(f"first screen (median of {len(runs)}): {first:.2f} s  (target {FIRST_SCREEN_TARGET} s)"
           f"  {'ok' if first < FIRST_SCREEN_TARGET else 'MISSED'}")
-    print(f"filtered audit page (worst): {worst_filter:.0f} ms  (target {FILTER_TARGET_MS:.0f} ms)"
-          f"  {'ok' if worst_filter < FILTER_TARGET_MS else 'MISSED'}")
+    print(f"filtered audit page, drawn (worst filter, median of {len(runs)}): {worst_filter:.0f} ms"
+          f"  (target {FILTER_TARGET_MS:.0f} ms)  {'ok' if worst_filter < FILTER_TARGET_MS else 'MISSED'}"
+          f"  · query alone (worst): {worst_page:.0f} ms")
     print(f"peak memory: {memory:.0f} MiB  (target {MEMORY_TARGET_MIB} MiB)"
           f"  {'ok' if memory < MEMORY_TARGET_MIB else 'MISSED'}")
     return 0

@@ -437,11 +437,14 @@ class AuditTrail:
             clauses.append("a.position < ?")
             params.append(before_position)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        # the page's positions first, then its rows: a filter read through an index in
+        # another order (a date range) sorts positions, not whole rows with their texts
         query = (f"SELECT a.position, a.recorded, a.effective, a.actor, a.role, a.kind, a.unit, "
                  f"a.year, a.section, a.indicator, a.target, a.summary, a.reason, a.effect, "
                  f"a.voided_by, v.recorded, v.effective, v.actor, v.reason "
                  f"FROM {TABLE} a LEFT JOIN {TABLE} v ON v.position = a.voided_by "
-                 f"{where} ORDER BY a.position DESC LIMIT ?")
+                 f"WHERE a.position IN (SELECT a.position FROM {TABLE} a {where} "
+                 f"ORDER BY a.position DESC LIMIT ?) ORDER BY a.position DESC")
         rows = self.conn.execute(query, [*params, max(1, min(limit, 10_000))]).fetchall()
         return [self._decode(r, f) for r in rows]
 

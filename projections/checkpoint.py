@@ -2,9 +2,11 @@
 
 A checkpoint is one file beside the ledger (`<ledger>.checkpoint`): a JSON header line
 (format, projection version, position, the identity of the event at that position)
-and the fold's state as msgpack. It is trusted only if its projection version is this
-code's and the event at its position is still the one it was built from; otherwise it
-is discarded and the fold rebuilt from the log.
+and the fold's state as msgpack, each plan's records encoded apart so that opening it
+decodes only the people and the plans' structures; a plan's records are decoded when
+the plan is first read (see `YearFold.from_stored`). It is trusted only if its
+projection version is this code's and the event at its position is still the one it
+was built from; otherwise it is discarded and the fold rebuilt from the log.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from uuid import UUID
 import msgspec
 
 from domain.store import is_postgres
-from projections.fold import FoldState, YearFold
+from projections.fold import StoredState, YearFold
 
-# Bump whenever the fold's state or its meaning changes: older checkpoints are then rebuilt.
-PROJECTION_VERSION = 1
+# Bump whenever the fold's state, its meaning or its layout changes: older checkpoints are
+# then rebuilt. 2: each plan's records encoded apart.
+PROJECTION_VERSION = 2
 FORMAT = "jixiao-checkpoint"
 
 
@@ -34,17 +37,18 @@ class Header(msgspec.Struct, kw_only=True):
 
 
 _encoder = msgspec.msgpack.Encoder()
-_decoder = msgspec.msgpack.Decoder(FoldState)
+_decoder = msgspec.msgpack.Decoder(StoredState)
 
 
 def encode_state(fold: YearFold) -> bytes:
     """The fold's state as bytes (msgpack): what a checkpoint stores."""
-    return _encoder.encode(fold.state())
+    return _encoder.encode(fold.stored())
 
 
 def decode_state(data: bytes | memoryview) -> YearFold:
-    """A fold continuing from state bytes written by `encode_state`."""
-    return YearFold.from_state(_decoder.decode(data))
+    """A fold continuing from state bytes written by `encode_state` (each plan's records
+    decoded when the plan is first read; they keep `data` alive until then)."""
+    return YearFold.from_stored(_decoder.decode(data))
 
 
 def checkpoint_path(db: str) -> str:
@@ -118,7 +122,7 @@ def load(path: str, app: Any) -> YearFold | None:
         state = _decoder.decode(memoryview(data)[data.index(b"\n") + 1:])
         if state.position != header.position:
             return None
-        fold = YearFold.from_state(state)
+        fold = YearFold.from_stored(state)
         # the fold makes no cycles (reference counting frees it): keep the collector's
         # passes from traversing its many containers again and again
         gc.freeze()
@@ -154,4 +158,4 @@ def _load_postgres(app: Any) -> YearFold | None:
     finally:
         if enabled:
             gc.enable()
-    return YearFold.from_state(state) if state.position == header.position else None
+    return YearFold.from_stored(state) if state.position == header.position else None

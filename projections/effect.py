@@ -37,6 +37,7 @@ def effect(fold: YearFold, position: int, event: ev.Event, *, today: dt.date) ->
     plan_fold, indicator = owner
     if plan_fold.plan is None:
         return None
+    plan_fold = fold.plan_by_id(plan_fold.plan_id) or plan_fold  # a plan not shown yet: decoded now
     after_fold = narrow_plan(plan_fold, upto=position)
     before_fold = msgspec.structs.replace(after_fold)
     if indicator:

@@ -7,7 +7,11 @@ are read back by position when a report shows them.
 
 Entries are small msgspec structs so a year of a whole county fits in memory and the
 fold's state can be written to a checkpoint and read back exactly (`state()` /
-`YearFold.from_state`).
+`YearFold.from_state`). A checkpoint keeps each plan's records encoded apart
+(`stored()` / `YearFold.from_stored`): a fold opened from one decodes a plan's records
+when the plan is first read, so opening a county's ledger to show one unit decodes one
+unit. Events for a plan not yet decoded wait beside its bytes and are folded in, in
+order, when it is.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import contextlib
 import datetime as dt
 import gc
 import sys
+import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -200,11 +205,51 @@ class UserInfo(msgspec.Struct, kw_only=True):
 
 
 class FoldState(msgspec.Struct, kw_only=True):
-    """Everything a fold knows, as data: what a checkpoint stores."""
+    """Everything a fold knows, as data (to compare two folds)."""
 
     position: int
     plans: dict[UUID, PlanFold]
     users: dict[str, UserInfo]
+
+
+class PlanRecords(msgspec.Struct, array_like=True):
+    """A plan's records: what a checkpoint encodes apart for each plan."""
+
+    indicators: dict[str, Record]
+    unit: Record
+
+
+class StoredPlan(msgspec.Struct, kw_only=True):
+    """One plan as a checkpoint stores it: its structure, and its records as bytes."""
+
+    plan_id: UUID
+    plan: Plan | None = None
+    withdrawn: set[str] = set()
+    approved: bool = False
+    owned: dict[UUID, str]  # aggregate id -> its indicator ("" for the unit): see `_owned`
+    records: msgspec.Raw
+
+
+class StoredState(msgspec.Struct, kw_only=True):
+    """Everything a fold knows, as a checkpoint stores it."""
+
+    position: int
+    users: dict[str, UserInfo]
+    plans: list[StoredPlan]
+
+
+_records_encoder = msgspec.msgpack.Encoder()
+_records_decoder = msgspec.msgpack.Decoder(PlanRecords)
+
+
+class _Encoded:
+    """A plan's records still as bytes, with the entries for it folded since (in order)."""
+
+    __slots__ = ("records", "waiting")
+
+    def __init__(self, records: msgspec.Raw) -> None:
+        self.records = records
+        self.waiting: list[tuple[tuple[PlanFold, str], int, type, Any, Any]] = []
 
 
 # -- building entries from events ----------------------------------------------------------
@@ -291,7 +336,9 @@ class YearFold:
 
         self.clocks = clocks or Clocks()
         self.position = 0
-        self.plans: dict[UUID, PlanFold] = {}
+        self._plans: dict[UUID, PlanFold] = {}
+        self._encoded: dict[UUID, _Encoded] = {}  # plans whose records are not decoded yet
+        self._decoding = threading.RLock()  # a plan may be first read off the UI thread
         self.users: dict[str, UserInfo] = {}
         self._owners: dict[UUID, tuple[PlanFold, str]] = {}  # aggregate -> (plan, indicator|"")
         self._by_key: dict[Any, tuple[PlanFold, str]] = {}  # the same, by the id as stored
@@ -301,6 +348,45 @@ class YearFold:
         self._intern = sys.intern
         self._day = self._strings.setdefault
         self._filtered = not self.clocks.now
+
+    # -- plans, decoded when first read ---------------------------------------------
+    @property
+    def plans(self) -> dict[UUID, PlanFold]:
+        """Every plan's fold, by plan id (any still encoded is decoded first)."""
+        for plan_id in list(self._encoded):
+            self._decode(plan_id)
+        return self._plans
+
+    @plans.setter
+    def plans(self, plans: dict[UUID, PlanFold]) -> None:
+        self._plans = plans
+        self._encoded = {}
+
+    def plan_by_id(self, plan_id: UUID) -> PlanFold | None:
+        """One plan's fold (decoded if it was still encoded); the others stay as they are."""
+        if plan_id in self._encoded:
+            self._decode(plan_id)
+        return self._plans.get(plan_id)
+
+    def structures(self) -> list[tuple[UUID, Plan]]:
+        """Every plan loaded, in the order loaded: its id and structure (records untouched)."""
+        return [(k, p.plan) for k, p in self._plans.items() if p.plan is not None]
+
+    def _decode(self, plan_id: UUID) -> None:
+        # under the lock, and still listed as encoded until its waiting entries are in:
+        # an entry for it arriving from another thread meanwhile lands after them
+        with self._decoding:
+            encoded = self._encoded.get(plan_id)
+            if encoded is None:  # decoded meanwhile
+                return
+            fold = self._plans[plan_id]
+            with _no_collection():
+                records = _records_decoder.decode(encoded.records)
+                fold.indicators = records.indicators
+                fold.unit = records.unit
+                for waiting in encoded.waiting:
+                    self._put(*waiting)
+            del self._encoded[plan_id]
 
     # -- folding ------------------------------------------------------------------
     def apply(self, position: int, originator: UUID, event: ev.Event) -> None:
@@ -318,7 +404,17 @@ class YearFold:
             self._add(owner, position, kind, event, build)
 
     def _add(self, owner: tuple[PlanFold, str], position: int, kind: type, event: Any, build: Any) -> None:
-        """Add the entry of one event (or its view) to its indicator's or the unit's record."""
+        """Add the entry of one event (or its view) to its indicator's or the unit's record,
+        or, while the plan's records are still encoded, keep it to add when they are decoded."""
+        if self._encoded:
+            with self._decoding:
+                encoded = self._encoded.get(owner[0].plan_id)
+                if encoded is not None:
+                    encoded.waiting.append((owner, position, kind, event, build))
+                    return
+        self._put(owner, position, kind, event, build)
+
+    def _put(self, owner: tuple[PlanFold, str], position: int, kind: type, event: Any, build: Any) -> None:
         plan, indicator = owner
         if indicator:
             record = plan.indicators.get(indicator)
@@ -350,7 +446,7 @@ class YearFold:
         filtered = self._filtered
         admits = self.clocks.admits
         apply = self.apply
-        add = self._add
+        add = self._add if self._encoded else self._put  # nothing encoded: no check per entry
         n = 0
         with _no_collection():
             for page in pages:
@@ -416,11 +512,11 @@ class YearFold:
             case ev.KeyAdded() | ev.KeyRevoked():
                 pass
             case ev.PlanRegistered():
-                self.plans.setdefault(event.plan_id, _plan_fold(event.plan_id))
+                self._plans.setdefault(event.plan_id, _plan_fold(event.plan_id))
             case _:
-                fold = self.plans.get(originator)
+                fold = self._plans.get(originator)
                 if fold is None:
-                    fold = self.plans[originator] = _plan_fold(originator)
+                    fold = self._plans[originator] = _plan_fold(originator)
                 fold.plan = apply_plan_change(fold.plan, event)
                 if isinstance(event, ev.IndicatorWithdrawn):
                     fold.withdrawn.add(event.indicator_id)
@@ -429,14 +525,12 @@ class YearFold:
                 if fold.plan is not None:
                     self._own(fold)
 
-    def _own(self, fold: PlanFold) -> None:
+    def _own(self, fold: PlanFold, owned: dict[UUID, str] | None = None) -> None:
         from projections.stream import shared_uuid
 
-        assert fold.plan is not None
         self._by_key = {}
-        self._owners[shared_uuid(unit_id(fold.plan_id))] = (fold, "")
-        for ind, _ in fold.plan.walk():
-            self._owners[shared_uuid(indicator_id(fold.plan_id, ind.id))] = (fold, ind.id)
+        for key, indicator in (owned if owned is not None else _owned(fold)).items():
+            self._owners[shared_uuid(key)] = (fold, indicator)
 
     # -- state as data (checkpoints, comparisons) -------------------------------------
     def state(self) -> FoldState:
@@ -449,20 +543,50 @@ class YearFold:
         fold.position = state.position
         fold.plans = state.plans
         fold.users = state.users
-        for plan in fold.plans.values():
+        for plan in fold._plans.values():
             if plan.plan is not None:
                 fold._own(plan)
+        return fold
+
+    def stored(self) -> StoredState:
+        """The state as a checkpoint stores it: records still encoded are passed on as they
+        are (unless events wait for them), the others encoded now."""
+        plans = []
+        with self._decoding:
+            for plan_id, fold in self._plans.items():
+                encoded = self._encoded.get(plan_id)
+                if encoded is not None and encoded.waiting:
+                    self._decode(plan_id)
+                    encoded = None
+                records = encoded.records if encoded is not None else msgspec.Raw(
+                    _records_encoder.encode(PlanRecords(fold.indicators, fold.unit)))
+                plans.append(StoredPlan(plan_id=plan_id, plan=fold.plan, withdrawn=fold.withdrawn,
+                                        approved=fold.approved, records=records,
+                                        owned=_owned(fold) if fold.plan is not None else {}))
+        return StoredState(position=self.position, users=self.users, plans=plans)
+
+    @classmethod
+    def from_stored(cls, state: StoredState) -> YearFold:
+        """A fold that continues from a checkpoint's state, each plan's records decoded when
+        the plan is first read (always unfiltered: now, as known now)."""
+        fold = cls()
+        fold.position = state.position
+        fold.users = state.users
+        for stored in state.plans:
+            plan = fold._plans[stored.plan_id] = PlanFold(
+                plan_id=stored.plan_id, plan=stored.plan, withdrawn=stored.withdrawn,
+                approved=stored.approved, indicators={}, unit=Record(kinds={}, voided={}))
+            fold._encoded[stored.plan_id] = _Encoded(stored.records)
+            if plan.plan is not None:
+                fold._own(plan, stored.owned)  # stored: no hashing of ids at start-up
         return fold
 
     # -- reading ------------------------------------------------------------------
     def plan_fold(self, unit: str | None = None, year: int | None = None) -> PlanFold | None:
         """The plan asked for (by unit and year), else the latest one loaded."""
-        candidates = [p for p in self.plans.values() if p.plan is not None]
-        if unit:
-            candidates = [p for p in candidates if p.plan and p.plan.unit == unit]
-        if year:
-            candidates = [p for p in candidates if p.plan and p.plan.year == year]
-        return candidates[-1] if candidates else None
+        candidates = [(k, p) for k, p in self.structures()
+                      if (not unit or p.unit == unit) and (not year or p.year == year)]
+        return self.plan_by_id(candidates[-1][0]) if candidates else None
 
     def plan_folds(self) -> Iterator[PlanFold]:
         return (p for p in self.plans.values() if p.plan is not None)
@@ -479,6 +603,16 @@ def _no_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _owned(fold: PlanFold) -> dict[UUID, str]:
+    """The aggregates whose entries land in the plan's records: id -> indicator ("" for
+    the unit's own record)."""
+    assert fold.plan is not None
+    owned = {unit_id(fold.plan_id): ""}
+    for ind, _ in fold.plan.walk():
+        owned[indicator_id(fold.plan_id, ind.id)] = ind.id
+    return owned
 
 
 def _plan_fold(pid: UUID) -> PlanFold:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -20,28 +19,38 @@ from projections.fold import PlanFold, Record, YearFold
 from projections.stream import Clocks
 
 
-def _narrow_record(record: Record, keep: Callable[[Any], bool]) -> Record:
+def _kept(entries: list[Any], as_of: dt.date | None, upto: int | None) -> list[Any]:
+    # a comprehension per case: no call per entry (a plan's year holds tens of thousands)
+    if upto is None:
+        return [e for e in entries if e.effective <= as_of] if as_of is not None else list(entries)
+    if as_of is None:
+        return [e for e in entries if e.position <= upto]
+    return [e for e in entries if e.effective <= as_of and e.position <= upto]
+
+
+def _narrow_record(record: Record, as_of: dt.date | None, upto: int | None) -> Record:
+    if as_of is None and (upto is None or record.last_position <= upto):
+        # nothing stored after `upto`: every entry kept
+        return Record(kinds={k: list(es) for k, es in record.kinds.items()}, voided=dict(record.voided),
+                      last_position=record.last_position)
     kinds = {}
     for kind, entries in record.kinds.items():
-        kept = [e for e in entries if keep(e)]
+        kept = _kept(entries, as_of, upto)
         if kept:
             kinds[kind] = kept
-    voided = {v: c for v, c in record.voided.items() if keep(c)}
-    last = max((e.position for es in kinds.values() for e in es), default=0)
+    voided = {v: c for v, c in record.voided.items()
+              if (as_of is None or c.effective <= as_of) and (upto is None or c.position <= upto)}
+    # each kind's entries are in the order stored: its last is its latest position
+    last = max((es[-1].position for es in kinds.values()), default=0)
     return Record(kinds=kinds, voided=voided, last_position=last)
 
 
 def narrow_plan(fold: PlanFold, *, as_of: dt.date | None = None,
                 upto: int | None = None) -> PlanFold:
     """The plan's records with only entries effective by `as_of` and stored up to `upto`."""
-
-    def keep(entry: Any) -> bool:
-        return ((as_of is None or entry.effective <= as_of)
-                and (upto is None or entry.position <= upto))
-
     return msgspec.structs.replace(
-        fold, indicators={k: _narrow_record(r, keep) for k, r in fold.indicators.items()},
-        unit=_narrow_record(fold.unit, keep))
+        fold, indicators={k: _narrow_record(r, as_of, upto) for k, r in fold.indicators.items()},
+        unit=_narrow_record(fold.unit, as_of, upto))
 
 
 def narrow(fold: YearFold, *, as_of: dt.date | None = None, upto: int | None = None,
@@ -50,8 +59,11 @@ def narrow(fold: YearFold, *, as_of: dt.date | None = None, upto: int | None = N
     that one plan (the others left out, which saves filtering a whole county's records)."""
     out = copy.copy(fold)
     out.clocks = Clocks(as_of if as_of is not None else fold.clocks.as_of, fold.clocks.known_at)
-    out.plans = {k: narrow_plan(p, as_of=as_of, upto=upto) for k, p in fold.plans.items()
-                 if only is None or k == only}
+    if only is None:
+        out.plans = {k: narrow_plan(p, as_of=as_of, upto=upto) for k, p in fold.plans.items()}
+    else:
+        plan = fold.plan_by_id(only)  # the others are not decoded for it
+        out.plans = {only: narrow_plan(plan, as_of=as_of, upto=upto)} if plan is not None else {}
     if upto is not None:
         out.position = min(fold.position, upto)
     return out

@@ -22,8 +22,13 @@ def _copy_record(record: Record) -> Record:
 
 def with_events(fold: YearFold, events: Iterable[ev.Event]) -> YearFold:
     """A copy of `fold` with `events` folded in after its last position; `fold` is untouched."""
+    events = list(events)
+    for event in events:  # the plans the events land in, decoded; the others left encoded
+        owner = fold._owners.get(event.originator_id)
+        if owner is not None:
+            fold.plan_by_id(owner[0].plan_id)
     out = copy.copy(fold)
-    out.plans = dict(fold.plans)
+    out._plans = dict(fold._plans)  # a plan still encoded stays shared with `fold`
     out._owners = dict(fold._owners)
     copies: dict[int, PlanFold] = {}
     position = fold.position
@@ -36,7 +41,7 @@ def with_events(fold: YearFold, events: Iterable[ev.Event]) -> YearFold:
                 plan = msgspec.structs.replace(original, indicators=dict(original.indicators),
                                                unit=_copy_record(original.unit))
                 copies[id(original)] = plan
-                out.plans[plan.plan_id] = plan
+                out._plans[plan.plan_id] = plan
                 for key, (p, ind) in fold._owners.items():
                     if p is original:
                         out._owners[key] = (plan, ind)

@@ -154,6 +154,25 @@ def test_one_pass_equals_chunks_and_checkpoint_plus_rest(ops, cuts):
 
 
 @FAST
+@given(ops_lists, st.integers(0, 200), st.integers(0, 1000), st.sampled_from(["upto", "as_of", "both"]))
+def test_a_fold_narrowed_to_an_earlier_moment_holds_what_folding_to_it_holds(
+        ops: list[Any], cut: int, d: int, which: str) -> None:
+    from projections.moments import narrow
+
+    log = build(ops)
+    upto = cut % (len(log) + 1) if which != "as_of" else None
+    # a day some event is effective on: the edge where "by that date" must include it
+    as_of = log[d % len(log)][2].effective if which != "upto" else None
+
+    def records(fold: YearFold) -> dict[tuple[Any, str], Any]:
+        return {(k, ind): r for k, p in fold.plans.items()
+                for ind, r in [*p.indicators.items(), ("", p.unit)] if len(r)}
+
+    then = fold_all([x for x in log if upto is None or x[0] <= upto], Clocks(as_of=as_of))
+    assert records(narrow(fold_all(log), upto=upto, as_of=as_of)) == records(then)
+
+
+@FAST
 @given(ops_lists, st.integers(0, 160), st.integers(0, 160), st.booleans(), st.booleans())
 def test_as_of_and_known_at_equal_folding_exactly_the_admitted_events(ops, d, k, use_d, use_k):
     log = build(ops)

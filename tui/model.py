@@ -77,6 +77,8 @@ class LedgerView:
         self.follower = LiveFold(self.ledger.app, checkpoint=checkpoint_path(self.ledger.db))
         self.live = self.follower.open()
         self.plan_id = self._choose_plan()
+        if self.plan_id is not None:  # here, off the UI thread; the other plans when read
+            self.live.plan_by_id(self.plan_id)
         self._forget(known=True)
 
     def poll(self) -> int:
@@ -153,11 +155,11 @@ class LedgerView:
         """The records of the plan shown (the user's unit and year) at the moment."""
         if self.plan_id is None:
             return None
-        return self.fold(moment).plans.get(self.plan_id)
+        return self.fold(moment).plan_by_id(self.plan_id)
 
     @property
     def plan(self) -> Plan | None:
-        fold = self.live.plans.get(self.plan_id) if self.plan_id is not None else None
+        fold = self.live.plan_by_id(self.plan_id) if self.plan_id is not None else None
         return fold.plan if fold else None
 
     def _choose_plan(self) -> UUID | None:
@@ -166,10 +168,9 @@ class LedgerView:
         if key is not None:
             chosen = self.live.plan_fold(*key)
             return chosen.plan_id if chosen else None
-        folds = list(self.live.plan_folds())
-        mine = [f for f in folds if f.plan and any(p.id == self.actor for p in f.plan.people)]
-        chosen = (mine or folds or [None])[-1]
-        return chosen.plan_id if chosen else None
+        plans = self.live.structures()
+        mine = [k for k, plan in plans if any(p.id == self.actor for p in plan.people)]
+        return (mine or [k for k, _ in plans] or [None])[-1]
 
     def standings(self, moment: Moment | None = None) -> Standings | None:
         moment = self.moment if moment is None else moment

@@ -348,3 +348,44 @@ def test_stepping_through_the_demo_year_quarter_by_quarter_is_instant(demo: Ledg
             assert time.perf_counter() - started < 0.3  # a few ms when the machine is idle
 
     drive(app, steps)
+
+
+def test_opened_from_a_checkpoint_the_app_shows_the_users_plan_with_the_events_since(tmp_path: Any) -> None:
+    """A county's ledger opens from its checkpoint decoding only the signed-in user's plan;
+    what was recorded for that plan after the checkpoint is on the first screen."""
+    import msgspec
+
+    from domain.demo import generate
+    from projections.checkpoint import checkpoint_path
+    from projections.live import LiveFold
+    from projections.replay import replay
+    from projections.standings import standings
+    from tests.tui.conftest import TODAY
+
+    db = str(tmp_path / "county.db")
+    generate(db, seed=7, units=2)
+    with Ledger(db) as ledger:
+        live = LiveFold(ledger.app, checkpoint=checkpoint_path(db))
+        live.open()
+        live.save()
+        live.close()
+    education = ("安溪县教育局", 2021)
+    with Ledger(db, plan=education, clock=lambda: dt.datetime(2021, 12, 20, 2, tzinfo=dt.UTC)) as other:
+        other.report_progress("yijiepin_01", "K04.1", period="2021Q4", percent=77, done="检查点之后")
+        position = other.last_positions[-1]
+
+    with Ledger(db, clock=TODAY) as ledger:
+        app = make_app(ledger, "yijiepin_01", clock=TODAY)
+
+        async def steps(pilot: Any) -> None:
+            view = app.view
+            assert view.follower is not None and view.follower.from_checkpoint
+            assert view.plan is not None and (view.plan.unit, view.plan.year) == education
+            assert view.plan_id not in view.live._encoded and len(view.live._encoded) == 1
+            assert f"#{position}" in static_text(app, "#st-recent")
+            whole = replay(ledger.app)
+            expected = standings(whole.plan_fold(*education), today=view.today(), position=whole.position)
+            assert msgspec.json.encode(view.standings()) == msgspec.json.encode(expected)
+            assert next(i for i in view.standings().indicators if i.id == "K04.1").progress == 77
+
+        drive(app, steps)

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Select, Static
 
 from domain.errors import JixiaoError
+from domain.events import SCORE_KINDS
 from domain.validate import parse_date
 from projections.audit import AuditFilter, AuditTrail
 from tui.describe import detail, local_time
@@ -203,8 +204,16 @@ class AuditScreen(LedgerScreen):
             text.append(row.void_reason or "", style="yellow")
             text.append("\n")
         self.query_one("#au-detail-text", Static).update(text)
+        if event.kind not in SCORE_KINDS:  # it changes no score: said at once, no worker
+            self._effect_ready(row.position, None)
+            return
         self.query_one("#au-effect", Static).update(Text(self.t("au.effect_pending"), style="dim"))
-        self.compute_effect(row.position, event)
+        # once the page is drawn: the worker would otherwise take turns with the drawing
+        self.call_after_refresh(self._start_effect, row.position, event)
+
+    def _start_effect(self, position: int, event: Any) -> None:
+        if position == self._selected and self.is_mounted:
+            self.compute_effect(position, event)
 
     @work(thread=True, exclusive=True, group="effect")
     def compute_effect(self, position: int, event: Any) -> None:

@@ -247,7 +247,7 @@ class EntryScreen(LedgerScreen):
         text = Text(t("en.preview") + "\n", style="bold")
         plan_fold = view.plan_fold(view.moment.__class__())
         before = view.standings(view.moment.__class__())
-        after_fold = with_events(view.live, events).plans.get(view.plan_id)  # type: ignore[arg-type]
+        after_fold = with_events(view.live, events).plan_by_id(view.plan_id)  # type: ignore[arg-type]
         if plan_fold is None or before is None or after_fold is None:
             return text
         after = standings(after_fold, today=view.today(), position=view.position)
