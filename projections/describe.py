@@ -47,6 +47,10 @@ KIND_LABELS: dict[str, str] = {
 ADJUSTMENT_LABELS = {"bonus": "加分", "deduction": "扣分", "veto": "一票否决"}
 OUTCOME_LABELS = {"rectified": "已整改", "appeal-upheld": "申诉成立", "appeal-rejected": "申诉驳回"}
 SOURCE_LABELS = {"city-on-county": "市对县", "county-on-unit": "县对单位", "internal": "内部"}
+OUTCOME_LABELS_EN = {"rectified": "rectified", "appeal-upheld": "appeal upheld",
+                     "appeal-rejected": "appeal rejected"}
+SOURCE_LABELS_EN = {"city-on-county": "city on county", "county-on-unit": "county on unit",
+                    "internal": "internal"}
 REPORT_LABELS = {
     "plan": "绩效评估工作方案",
     "decomposition": "重点工作任务分解情况表",
@@ -87,8 +91,11 @@ def _clip(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def summary(event: ev.Event, names: dict[str, str] | None = None) -> str:
-    """What the event says, in one line of plain text (ids shown as names when given)."""
+def summary(event: ev.Event, names: dict[str, str] | None = None, lang: str = "zh") -> str:
+    """What the event says, in one line of plain text (ids shown as names when given);
+    in Chinese, or in English with lang="en". User text (notes, remarks) is kept as typed."""
+    if lang == "en":
+        return _summary_en(event, names)
     name = (lambda key: names.get(key, key)) if names else (lambda key: key)
     match event:  # the most frequent kinds first: a match tries its cases in order
         case ev.ProgressReported():
@@ -168,6 +175,82 @@ def summary(event: ev.Event, names: dict[str, str] | None = None) -> str:
             return f"{event.person}（{event.category}）评定 {rating}"
         case ev.InternalResultsLocked():
             return f"结果审定锁定（摘要 {event.digest[:12]}…）"
+    return ""
+
+
+def _summary_en(event: ev.Event, names: dict[str, str] | None) -> str:
+    name = (lambda key: names.get(key, key)) if names else (lambda key: key)
+    match event:
+        case ev.ProgressReported():
+            text = f"{event.period} {event.percent}% done"
+            return f"{text}: {_clip(event.done, 60)}" if event.done else text
+        case ev.EvidenceAttached():
+            return f"{event.file_name} ({event.size} bytes, SHA-256 {event.sha256[:12]}…)"
+        case ev.UserRegistered() | ev.RoleGranted() | ev.RoleRevoked() | ev.KeyAdded() | ev.KeyRevoked() \
+                | ev.PlanRegistered() | ev.IndicatorWithdrawn() | ev.PlanApproved():
+            return summary(event, names)  # ids, names and numbers only: the same in both
+        case ev.TierTableChanged():
+            return ", ".join(t.name for t in event.tiers)
+        case ev.DeadlinesChanged():
+            return ", ".join(f"{d.name} {d.due}" for d in event.deadlines)
+        case ev.AuditRemarked():
+            about = f"on #{event.about}: " if event.about else ""
+            return f"{about}{_clip(event.remark, 70)}"
+        case ev.PlanLoaded():
+            n = sum(1 for _ in event.plan.walk())
+            return f"{event.plan.title} ({n} indicators)"
+        case ev.IndicatorAdded():
+            where = f" (under {event.parent})" if event.parent else ""
+            return f"{event.indicator.id} {event.indicator.name} {points(event.indicator.points)} points{where}"
+        case ev.IndicatorRevised():
+            return f"{event.indicator.id} {event.indicator.name} {points(event.indicator.points)} points"
+        case ev.Assigned():
+            parts = [f"section {name(event.section)}", f"leader {name(event.leader)}",
+                     f"handler {name(event.handler)}"]
+            if event.liaison:
+                parts.append(f"liaison {name(event.liaison)}")
+            if event.deadline:
+                parts.append(f"due {event.deadline}")
+            return ", ".join(parts)
+        case ev.SelfAssessed():
+            return f"self-assessed {event.tier}"
+        case ev.TierAwarded():
+            return f"tier {event.tier}, {points(event.points)} points"
+        case ev.Adjusted():
+            if event.adjustment == "veto":
+                label = "veto"
+            else:
+                label = f"{event.adjustment} {'+' if event.adjustment == 'bonus' else '-'}{points(event.amount)}"
+            return f"{label} (basis: {event.basis})" if event.basis else label
+        case ev.FindingRecorded():
+            return (f"{event.method} ({SOURCE_LABELS_EN.get(event.finding_source, event.finding_source)}) "
+                    f"{event.count} × {points(event.per_item)}, -{points(event.deduction)} points"
+                    + (f": {_clip(event.description, 50)}" if event.description else ""))
+        case ev.FindingResolved():
+            text = f"v{event.finding} {OUTCOME_LABELS_EN.get(event.outcome, event.outcome)}"
+            return f"{text}: {_clip(event.note, 60)}" if event.note else text
+        case ev.ReportFiled():
+            where = f" {event.section}" if event.section else ""
+            period = f" {event.period}" if event.period else ""
+            return f"{event.report}{period}{where} (digest {event.digest[:12]}…)"
+        case ev.Sealed():
+            return f"sealed up to #{event.position} ({event.digest[:12]}…)"
+        case ev.Corrected():
+            return f"voids v{event.voided} ({event.voided_kind})"
+        case ev.BonusPoolSet():
+            return f"{event.year} performance bonus pool {Decimal(event.amount_fen) / 100:.2f} yuan"
+        case ev.InternalMethodSet():
+            m = event.method
+            w = m.standings_weight
+            return (f"differentiated share {m.share:%}, section score = standing rate×{w} + leaders' rating×"
+                    f"{1 - w}, " + ", ".join(f"{k}={v}" for k, v in m.coefficients.items()))
+        case ev.SectionRated():
+            return f"section {event.section} rated {points(event.score)}"
+        case ev.StaffRated():
+            rating = points(event.score) if event.score is not None else event.grade
+            return f"{event.person} ({event.category}) rated {rating}"
+        case ev.InternalResultsLocked():
+            return f"results approved and locked (digest {event.digest[:12]}…)"
     return ""
 
 

@@ -91,8 +91,10 @@ def duty_of(year: YearFold, fold: PlanFold, ind: Indicator) -> Duty:
                 deadline=d["deadline"], milestones=d["milestones"], assigned=d["assigned"])
 
 
-def work_ledger(year: YearFold, fold: PlanFold, indicator: str, read: Reader) -> WorkLedger | None:
-    """The work ledger of one indicator, or None if the plan has no such indicator."""
+def work_ledger(year: YearFold, fold: PlanFold, indicator: str, read: Reader,
+                lang: str = "zh") -> WorkLedger | None:
+    """The work ledger of one indicator, or None if the plan has no such indicator (its
+    events summed up in Chinese, or in English with lang="en")."""
     assert fold.plan is not None
     found = next(((i, p) for i, p in fold.plan.walk() if i.id == indicator), None)
     if found is None:
@@ -109,7 +111,7 @@ def work_ledger(year: YearFold, fold: PlanFold, indicator: str, read: Reader) ->
         line = Line(position=entry.position, version=entry.version, recorded=event.timestamp,
                     effective=event.effective, actor=event.actor,
                     actor_name=names.get(event.actor, event.actor), role=event.role,
-                    kind=event.kind, kind_label=kind_label(event.kind), summary=summary(event, labels),
+                    kind=event.kind, kind_label=kind_label(event.kind), summary=summary(event, labels, lang),
                     reason=event.reason)
         correction = record.voided.get(entry.version)
         if correction is not None:

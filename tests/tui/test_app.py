@@ -245,6 +245,26 @@ def test_english_labels_come_from_the_catalogue(ledger: Ledger, clock: Clock) ->
     drive(app, steps)
 
 
+def test_under_english_the_events_read_in_english_with_typed_text_as_typed(ledger: Ledger,
+                                                                          clock: Clock) -> None:
+    ledger.report_progress("yijiepin", CENTER_LEAF, period="2021Q3", percent=35, done="完成初审")
+    position = ledger.last_positions[-1]
+    app = make_app(ledger, "yijiepin", clock=clock, lang="en")
+
+    async def steps(pilot: Any) -> None:
+        assert "2021Q3 35% done: 完成初审" in static_text(app, "#st-recent")
+        app.open_work_ledger(CENTER_LEAF)
+        await settle(pilot)
+        row = next(r for r in table_rows(app, "#wl-table") if str(r[0]) == f"#{position}")
+        assert "2021Q3 35% done: 完成初审" in row[5].plain and "累计" not in row[5].plain
+        await goto(pilot, "4")
+        first = table_rows(app, "#au-table")[0]
+        assert str(first[0]) == f"#{position}"
+        assert [str(cell) for cell in first][-1] == "2021Q3 35% done: 完成初审"
+
+    drive(app, steps, size=(160, 40))
+
+
 @pytest.mark.sqlite_only  # about the command line, not the store
 def test_no_command_and_tui_open_the_app_as_the_user_given(db_path: str, ledger: Ledger,
                                                           monkeypatch: Any) -> None:

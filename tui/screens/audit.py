@@ -16,6 +16,7 @@ from domain.errors import JixiaoError
 from domain.events import SCORE_KINDS
 from domain.validate import parse_date
 from projections.audit import AuditFilter, AuditTrail
+from projections.describe import summary
 from tui.describe import detail, local_time
 from tui.i18n import KINDS, kind_label
 from tui.screens.base import LedgerScreen
@@ -172,19 +173,28 @@ class AuditScreen(LedgerScreen):
         detail = max(30, self.size.width // 3)
         fixed = 7 + time_width + 6 + (8 if wide else 0) + 2 * (5 if wide else 4) + 2
         table.add_column(t("col.summary"), width=max(12, self.size.width - detail - fixed - 2))
+        english = self._english(rows)
         for row in rows:
             style = "strike dim" if row.voided_by else ""
             table.add_row(Text(f"#{row.position}", style=style),
                           Text(local_time(row.recorded)[16 - time_width:], style=style),
                           lit(view.person_name(row.actor), style=style),
                           *([Text(kind_label(row.kind, self.japp.lang), style=style)] if wide else []),
-                          lit(row.summary, style=style), key=str(row.position))
+                          lit(english.get(row.position, row.summary), style=style), key=str(row.position))
         self._selected = None
         if rows:
             self._show_detail(rows[0])
         else:
             self.query_one("#au-detail-text", Static).update(Text(t("au.select"), style="dim"))
             self.query_one("#au-effect", Static).update("")
+
+    def _english(self, rows: list[Any]) -> dict[int, str]:
+        """The page's summaries in English (the trail stores them in Chinese, for its
+        text search): position -> summary; empty under Chinese."""
+        if self.japp.lang != "en" or not rows:
+            return {}
+        events = self.japp.view.events_at([row.position for row in rows])
+        return {pos: summary(event, lang="en") for pos, event in events.items()}
 
     # -- the detail pane ---------------------------------------------------------------
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

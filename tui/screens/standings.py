@@ -154,7 +154,7 @@ class StandingsScreen(LedgerScreen):
                     continue
                 if view.section_only and not self._mine(event):
                     continue
-                what = Text(kind_label(event.kind, self.japp.lang) + " ") + lit(summary(event))
+                what = Text(kind_label(event.kind, self.japp.lang) + " ") + lit(summary(event, lang=self.japp.lang))
                 rows.append([Text(f"#{pos}", style="dim"), local_time(event.timestamp)[5:],
                              lit(view.person_name(event.actor)), what] if wide else
                             [Text(f"#{pos}", style="dim"), lit(view.person_name(event.actor)), what])

@@ -47,7 +47,7 @@ class WorkLedgerScreen(LedgerScreen):
         plan_fold = view.plan_fold()
         s = view.standings()
         score = next((i for i in s.indicators if i.id == indicator), None) if s else None
-        wl = work_ledger(fold, plan_fold, indicator, view.reader()) \
+        wl = work_ledger(fold, plan_fold, indicator, view.reader(), self.japp.lang) \
             if plan_fold is not None and indicator else None
         if wl is None or score is None or not view.may_see(wl.duty.section):
             head.update(Text(self.t("wl.choose"), style="dim"))
@@ -90,7 +90,7 @@ class WorkLedgerScreen(LedgerScreen):
         plan = view.plan
         first = plan.indicator(wl.indicator) if plan else None
         for child in first.children if first else []:
-            sub = work_ledger(fold, plan_fold, child.id, view.reader())
+            sub = work_ledger(fold, plan_fold, child.id, view.reader(), self.japp.lang)
             lines += [(child.id, line) for line in sub.lines] if sub else []
         lines.sort(key=lambda pair: pair[1].position)
         voided_by = {(ind, line.voided_by): line for ind, line in lines if line.voided_by}
