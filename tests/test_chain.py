@@ -120,6 +120,17 @@ def test_verify_prints_count_and_head(db: str) -> None:
     assert '"ok":true' in as_json.stdout and status.digest in as_json.stdout
 
 
+def test_verify_with_a_chosen_number_of_processes(db: str) -> None:
+    status = check(db)
+    for workers in ("1", "2"):
+        result = jixiao("verify", "--workers", workers, "--low-priority", db=db)
+        assert result.returncode == 0 and status.digest in result.stdout, result.stderr
+    for bad in ("0", "x", "65"):
+        result = jixiao("verify", "--workers", bad, db=db)
+        assert result.returncode == 2 and "expected a number of processes from 1 to 64" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
 def test_a_refused_write_leaves_no_link(db: str, clock: Clock) -> None:
     with Ledger(db, clock=clock) as ledger:
         with pytest.raises(JixiaoError):
@@ -253,6 +264,26 @@ def test_two_rows_swapped(db: str, first: int, second: int) -> None:
     broken(status, "reordered", first)
     assert status.other == second
     cli_broken(db, "reordered", first)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("workers", [2, 3])
+def test_worker_processes_find_the_same_first_break(db: str, workers: int) -> None:
+    """Ranges of the log hashed by several processes: the break named is the first one,
+    whichever range it falls in, and a range's edge is no break."""
+    with Ledger(db, create=False) as ledger:
+        assert verify(ledger.app, workers=workers).ok
+    state = row(db, 44)[3]
+    sql(db, "DELETE FROM stored_events WHERE rowid = 40",
+        ("UPDATE stored_events SET state = ? WHERE rowid = 44", (state.replace(b'"percent"', b'"percent" '),)))
+    with Ledger(db, create=False) as ledger:
+        broken(verify(ledger.app, workers=workers), "missing", 40)
+    sql(db, "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state, previous, "
+            "digest) SELECT 40, originator_id, 98, topic, state, previous, digest FROM stored_events "
+            "WHERE rowid = 41")
+    with Ledger(db, create=False) as ledger:
+        status = verify(ledger.app, workers=workers)
+    assert not status.ok and status.position == 40
 
 
 def seal(db: str, clock: Clock, actor: str = "gongfuan") -> str:

@@ -24,11 +24,25 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--head", metavar="POS:DIGEST",
                    help="a sealed head (from `jixiao seal`) the log must still extend")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--workers", type=_workers, metavar="N",
+                   help="processes hashing a large SQLite log (default: one per CPU, up to 4)")
+    p.add_argument("--low-priority", action="store_true",
+                   help="run at a lower CPU priority (as the app's background check does)")
     p.set_defaults(handler=verify_cmd)
 
     p = sub.add_parser("seal", parents=[common],
                        help="print the chain's head to sign on paper, and record the seal")
     p.set_defaults(handler=seal_cmd)
+
+
+def _workers(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 64:
+        raise argparse.ArgumentTypeError(f"expected a number of processes from 1 to 64, got {text!r}")
+    return n
 
 
 def _lang(args: argparse.Namespace) -> str:
@@ -53,8 +67,14 @@ def _report(status: ChainStatus, args: argparse.Namespace) -> int:
 
 def verify_cmd(args: argparse.Namespace) -> int:
     head = parse_head(args.head) if args.head else None
+    if args.low_priority:
+        import contextlib
+        import os
+
+        with contextlib.suppress(OSError, AttributeError):  # not where priorities cannot be set
+            os.nice(10)
     with _open(args) as ledger:
-        status = verify(ledger.app, head)
+        status = verify(ledger.app, head, workers=args.workers)
     if not status.ok:
         chain_log.warning("verify failed: %s", status.message("en"))
     return _report(status, args)

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 async def verify_log(view: LedgerView) -> Any:
     """Recompute the log's hash chain in a child process (`jixiao verify`): seconds of
-    hashing on a large log, which must not take the UI's interpreter from the user."""
+    hashing on a large log, which must not take the UI's interpreter from the user, nor
+    its CPU: one process, at a lower priority than the app."""
     import asyncio
     import dataclasses
     import json
@@ -23,7 +24,8 @@ async def verify_log(view: LedgerView) -> Any:
 
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tui.cli", "--db", view.ledger.db, "--lang", "en", "verify", "--format", "json",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL)
+        "--workers", "1", "--low-priority", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.DEVNULL)
     out, err = await proc.communicate()
     try:
         data = json.loads(out.decode().strip().splitlines()[-1])
