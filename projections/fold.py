@@ -432,7 +432,8 @@ class YearFold:
             entries.append(entry)
         record.last_position = position
         if kind is ev.Corrected:
-            record.voided[entry.voided] = entry
+            # the first void counts (the ledger refuses a second; an imported log may not)
+            record.voided.setdefault(entry.voided, entry)
 
     def feed_rows(self, pages: Any) -> int:
         """Apply pages of stored rows (position, originator, topic, payload) as read from

@@ -102,7 +102,9 @@ def build(ops: list[tuple[int, str, int, int, int]]) -> list[tuple[int, Any, ev.
                                        outcome=["rectified", "appeal-upheld", "appeal-rejected"][n % 3],
                                        indicator_id=ind)
         elif kind == "void":
-            open_ = [v for v, k in mine.items() if k != "Corrected"]
+            # the ledger refuses to void an event twice (cmd.already_voided)
+            voided_already = {e.voided for o, e in events if o == originator and isinstance(e, ev.Corrected)}
+            open_ = [v for v, k in mine.items() if k != "Corrected" and v not in voided_already]
             if not open_:
                 continue
             voided = open_[n % len(open_)]
@@ -236,3 +238,21 @@ def test_live_following_a_real_store_equals_a_replay(tmp_path_factory, ops, cuts
         again.close()
     finally:
         app.close()
+
+
+def test_an_event_voided_twice_counts_from_its_first_void() -> None:
+    """The ledger refuses a second void (cmd.already_voided); a log imported from elsewhere
+    may hold one: the first counts, in the fold and in every earlier moment of it."""
+    from projections.moments import narrow
+
+    log = build([(0, "progress", 0, 0, 0), (0, "progress", 0, 0, 0), (0, "void", 0, 0, 0)])
+    position, originator, first = log[-1]
+    assert isinstance(first, ev.Corrected)
+    again = msgspec.structs.replace(first, originator_version=first.originator_version + 1)
+    log.append((position + 1, originator, again))
+    whole = fold_all(log)
+    record = whole.plan_fold().indicators[LEAVES[0]]
+    assert record.voided[first.voided].position == position
+    narrowed = narrow(whole, upto=position).plan_fold().indicators[LEAVES[0]]
+    assert narrowed.voided == fold_all(log[:-1]).plan_fold().indicators[LEAVES[0]].voided
+    assert narrow(whole, upto=position - 1).plan_fold().indicators[LEAVES[0]].voided == {}
