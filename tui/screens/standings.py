@@ -154,7 +154,9 @@ class StandingsScreen(LedgerScreen):
                     continue
                 if view.section_only and not self._mine(event):
                     continue
-                what = Text(kind_label(event.kind, self.japp.lang) + " ") + lit(summary(event, lang=self.japp.lang))
+                said, label = summary(event, lang=self.japp.lang), kind_label(event.kind, self.japp.lang)
+                # "定档 一档，得 1.00 分" says its kind already: not "定档 定档 一档…"
+                what = lit(said) if said.startswith(label) else Text(label + " ") + lit(said)
                 rows.append([Text(f"#{pos}", style="dim"), local_time(event.timestamp)[5:],
                              lit(view.person_name(event.actor)), what] if wide else
                             [Text(f"#{pos}", style="dim"), lit(view.person_name(event.actor)), what])
