@@ -215,7 +215,7 @@ def _summary_en(event: ev.Event, names: dict[str, str] | None) -> str:
         case ev.SelfAssessed():
             return f"self-assessed {event.tier}"
         case ev.TierAwarded():
-            return f"tier {event.tier}, {points(event.points)} points"
+            return f"tier awarded {event.tier}, {points(event.points)} points"
         case ev.Adjusted():
             if event.adjustment == "veto":
                 label = "veto"
