@@ -255,6 +255,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "rp.file": ("文件", "File"),
     "rp.exported": ("已导出到 {path}", "exported to {path}"),
     "rp.next_sheet": ("下一张表", "Next sheet"),
+    "rp.quarterly": ("季度报表 {period}", "Quarterly report {period}"),
+    "rp.deadlines": ("报送节点", "Deadlines"),
+    "rp.self_inspection": ("自查报告", "Self-inspection report"),
+    "rp.standings": ("得分总览", "Standings"),
+    # a deadline's status (the standings' deadlines panel)
+    "dl.filed": ("按时报送", "filed on time"),
+    "dl.filed_late": ("逾期报送", "filed late"),
+    "dl.due": ("待报送", "due"),
+    "dl.overdue": ("逾期未报", "overdue, not filed"),
+    "dl.partial": ("部分报送", "partly filed"),
+    "dl.separator": ("，", ", "),
     "rp.unavailable": ("此报表暂不可用", "this report is not available"),
 }
 

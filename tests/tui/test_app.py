@@ -239,8 +239,14 @@ def test_english_labels_come_from_the_catalogue(ledger: Ledger, clock: Clock) ->
 
     async def steps(pilot: Any) -> None:
         assert "Total" in static_text(app, "#st-total")
+        deadlines = static_text(app, "#st-deadlines")
+        assert "Deadlines" in deadlines and any(w in deadlines for w in ("due", "overdue", "filed"))
+        assert not any(w in deadlines for w in ("待报送", "逾期", "按时", "，"))
         await goto(pilot, "5")
         assert "is required" in static_text(app, "#en-message")
+        await goto(pilot, "6")
+        choices = [str(label) for label, _ in pilot.app.screen.query_one("#rp-choice", Select)._options]
+        assert "Quarterly report 2021Q3" in choices and "Self-inspection report" in choices
 
     drive(app, steps)
 

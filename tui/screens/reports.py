@@ -87,8 +87,8 @@ class ReportsScreen(LedgerScreen):
     def choices(self) -> list[tuple[str, str]]:
         plan = self.japp.view.plan
         year = plan.year if plan else dt.date.today().year
-        out = [(f"季度报表 {year}Q{q}", f"quarterly:{year}Q{q}") for q in (1, 2, 3, 4)]
-        out += [("报送节点", "deadlines"), ("自查报告", "self_inspection"), ("得分总览", "standings")]
+        out = [(self.t("rp.quarterly", period=f"{year}Q{q}"), f"quarterly:{year}Q{q}") for q in (1, 2, 3, 4)]
+        out += [(self.t(f"rp.{name}"), name) for name in ("deadlines", "self_inspection", "standings")]
         return out
 
     def body(self) -> ComposeResult:

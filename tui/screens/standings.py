@@ -119,9 +119,9 @@ class StandingsScreen(LedgerScreen):
         rows: list[list[Text | str]] = []
         for item in shown:
             style = {"overdue": "bold red", "due": "yellow", "filed_late": "yellow"}.get(item.status, "green")
-            when = item.status_label
+            when = self.t(f"dl.{item.status}")
             if not item.complete:
-                when += "，" + (self.t("st.days_left", n=item.days) if item.days > 0 else
+                when += self.t("dl.separator") + (self.t("st.days_left", n=item.days) if item.days > 0 else
                                self.t("st.today") if item.days == 0 else self.t("st.overdue", n=-item.days))
             rows.append([item.due.isoformat(), lit(item.label), Text(when, style=style)])
         when_w = max((r[2].cell_len for r in rows if isinstance(r[2], Text)), default=4)
