@@ -78,14 +78,16 @@ _numbers = iter(range(1, 10**6))
 
 
 @contextlib.contextmanager
-def database(url: str) -> Iterator[str]:
+def database(url: str, options: str = "") -> Iterator[str]:
+    """A new database on the server at `url` for the block (CREATE DATABASE ... `options`),
+    dropped after it."""
     from urllib.parse import urlparse, urlunparse
 
     from tests.pg import _connect
 
     name = f"jixiao_bench_{os.getpid()}_{next(_numbers)}"
     with _connect(url) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" {options}')
     try:
         yield urlunparse(urlparse(url)._replace(path=f"/{name}"))
     finally:

@@ -76,6 +76,17 @@ def render(code: str, lang: str = "zh", **params: str) -> str:
 
 CATALOGUE.update({
     "store.unknown_topic": ("未知的事件类型：{topic}", "unknown event topic: {topic}"),
+    "views.text_unindexed": ("警告：审计记录的文本筛选将逐行扫描：无法创建扩展 {extension}（{detail}）。"
+                             "请由超级用户在此数据库中运行 `CREATE EXTENSION {extension};`，"
+                             "再运行 `jixiao db migrate`。",
+                             "warning: the audit trail's text filter will scan every row: the extension "
+                             "{extension} could not be created ({detail}). As a superuser, run "
+                             "`CREATE EXTENSION {extension};` in this database, then `jixiao db migrate` again."),
+    "views.text_ascii_only": ("警告：审计记录按中文筛选时将逐行扫描：此数据库的 LC_CTYPE 为 {ctype}，{extension} "
+                              "只索引 ASCII 字母和数字。用 `createdb --lc-ctype C.UTF-8` 建立的数据库两者都索引。",
+                              "warning: the audit trail's text filter will scan for Chinese text: this database's "
+                              "LC_CTYPE is {ctype}, under which {extension} indexes only ASCII letters and "
+                              "digits. A database made with `createdb --lc-ctype C.UTF-8` indexes both."),
     "store.missing": ("台账不存在，请先运行 jixiao init", "no ledger here; run `jixiao init` first"),
     "store.unopenable": ("无法打开台账：{detail}", "cannot open the ledger: {detail}"),
     "store.no_tables": ("数据库中没有台账表（{tables}）：请先运行 jixiao init 或 jixiao db migrate",

@@ -7,7 +7,10 @@ fold's small state saved with the rows); `page(filters, before_position, limit)`
 a page newest first by keyset paging, using an index for each filter. In a SQLite file
 the free text is also indexed by trigrams (FTS5, `jixiao_audit_text`, written in the
 same transaction as the rows), so a search of three or more characters looks up the
-rows that contain it instead of scanning them all; shorter searches scan.
+rows that contain it instead of scanning them all; shorter searches scan. On PostgreSQL
+the same LIKE is answered through a GIN index of pg_trgm (`jixiao_audit_text`, made by
+`projections.pg_views.create_text_index`), which the planner uses by itself for a
+search of three or more characters.
 
 Each row says who (actor, role), when (recorded, effective), what (kind, target,
 summary), why (reason), which section and indicator it concerns, its raw effect on the
@@ -432,7 +435,14 @@ class AuditTrail:
              before_position: int | None = None, limit: int = 100) -> list[AuditRow]:
         """A page of rows, newest first, strictly before `before_position` when given."""
         f = _filter(filters)
-        clauses, params = self._where(f)
+        query, params = self.page_query(f, before_position, limit)
+        rows = self.conn.execute(query, params).fetchall()
+        return [self._decode(r, f) for r in rows]
+
+    def page_query(self, filters: AuditFilter | dict[str, Any] | None = None,
+                   before_position: int | None = None, limit: int = 100) -> tuple[str, list[Any]]:
+        """The statement `page` runs, with its parameters (in SQLite's dialect)."""
+        clauses, params = self._where(_filter(filters))
         if before_position is not None:
             clauses.append("a.position < ?")
             params.append(before_position)
@@ -445,8 +455,7 @@ class AuditTrail:
                  f"FROM {TABLE} a LEFT JOIN {TABLE} v ON v.position = a.voided_by "
                  f"WHERE a.position IN (SELECT a.position FROM {TABLE} a {where} "
                  f"ORDER BY a.position DESC LIMIT ?) ORDER BY a.position DESC")
-        rows = self.conn.execute(query, [*params, max(1, min(limit, 10_000))]).fetchall()
-        return [self._decode(r, f) for r in rows]
+        return query, [*params, max(1, min(limit, 10_000))]
 
     def count(self, filters: AuditFilter | dict[str, Any] | None = None) -> int:
         clauses, params = self._where(_filter(filters))

@@ -5,7 +5,9 @@ PostgreSQL they are tables in the ledger's database, shared by every process tha
 it (the command line, each clerk's terminal UI):
 
 - `jixiao_checkpoint`: the year fold's state with its header (see `projections.checkpoint`);
-- `jixiao_audit` and `jixiao_audit_meta`: the audit trail (see `projections.audit`).
+- `jixiao_audit` and `jixiao_audit_meta`: the audit trail (see `projections.audit`), its
+  free text indexed by trigrams (`jixiao_audit_text`, a GIN index of the pg_trgm
+  extension) where the extension can be had.
 
 Like the library's own tables they are created by `jixiao init` or `jixiao db migrate`
 (`create_view_tables`), never by opening the ledger. The audit trail speaks SQLite's SQL;
@@ -16,8 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from domain.errors import fail
@@ -26,6 +29,9 @@ from domain.store import pg_connect
 CHECKPOINT_TABLE = "jixiao_checkpoint"
 CHECKPOINT_NAME = "year"
 VIEW_TABLES = (CHECKPOINT_TABLE, "jixiao_audit", "jixiao_audit_meta")
+TEXT_EXTENSION = "pg_trgm"
+TEXT_INDEX = "jixiao_audit_text"  # the name the SQLite file's trigram index has too
+TEXT_INDEX_COLUMNS = ("summary", "reason", "actor", "target")  # as `projections.audit.TEXT_COLUMNS`
 _ddl = threading.local()  # set while `create_view_tables` runs: DDL allowed on this thread
 
 
@@ -39,9 +45,11 @@ def allow_ddl() -> Iterator[None]:
         _ddl.on = before
 
 
-def create_view_tables(db: str) -> list[str]:
+def create_view_tables(db: str, *, warn: Callable[[str], None] | None = None, lang: str = "zh") -> list[str]:
     """Create (or bring up to date) the read-model tables of a PostgreSQL ledger; returns
-    the ones that were missing."""
+    the ones that were missing. Where the audit trail's text cannot be indexed the tables
+    are made all the same and `warn` (standard error by default) is told why, in `lang`."""
+    from domain.messages import render
     from projections.audit import AuditTrail
 
     with contextlib.closing(pg_connect(db)) as conn:
@@ -52,7 +60,42 @@ def create_view_tables(db: str) -> list[str]:
                      "saved timestamptz NOT NULL DEFAULT now())")
     with allow_ddl():
         AuditTrail(db).close()
+    with contextlib.closing(pg_connect(db)) as conn:
+        problem = create_text_index(conn)
+    if problem:
+        code, params = problem
+        (warn or _stderr)(render(code, lang, **params))
     return missing
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def create_text_index(conn: Any) -> tuple[str, dict[str, str]] | None:
+    """Index the audit trail's free text by trigrams (pg_trgm, a GIN index), so that the
+    text filter's `LIKE '%...%'` reads the rows holding the text instead of every row;
+    the LIKE still decides, so the rows found are the same either way. Returns why the
+    text is not (fully) indexed, or None. Without the extension the filter scans, as
+    it did before the index existed. The reason is a message code of the catalogue
+    (`domain.messages`) with its parameters."""
+    from psycopg import Error
+
+    try:
+        # trusted since PostgreSQL 13: the database's owner may create it
+        conn.execute(f"CREATE EXTENSION IF NOT EXISTS {TEXT_EXTENSION}")
+    except Error as exc:
+        detail = str(exc).strip().splitlines()[0]
+        return "views.text_unindexed", {"extension": TEXT_EXTENSION, "detail": detail}
+    columns = ", ".join(f"{c} gin_trgm_ops" for c in TEXT_INDEX_COLUMNS)
+    conn.execute("SET maintenance_work_mem = '256MB'")  # a build over existing rows, in memory
+    conn.execute(f"CREATE INDEX IF NOT EXISTS {TEXT_INDEX} ON jixiao_audit USING gin ({columns})")
+    # a database whose LC_CTYPE is C takes only ASCII letters and digits for word characters:
+    # Chinese text then gives no trigrams, and a search for it scans
+    if not conn.execute("SELECT show_trgm('绩效台账') <> '{}'::text[]").fetchone()[0]:
+        ctype = conn.execute("SELECT datctype FROM pg_database WHERE datname = current_database()").fetchone()[0]
+        return "views.text_ascii_only", {"extension": TEXT_EXTENSION, "ctype": str(ctype)}
+    return None
 
 
 # -- checkpoint ----------------------------------------------------------------------------
@@ -121,6 +164,10 @@ class AuditConnection:
     def __init__(self, db: str) -> None:
         self.db = db
         self.conn = pg_connect(db)
+        # a page's best plan depends on its values (a text in three rows or in half of them,
+        # a day or a year): plan every statement for its own, never a prepared statement's
+        # generic plan, which reads a rare text newest first through the whole table
+        self.conn.execute("SET plan_cache_mode = force_custom_plan")
         self._cache: dict[str, list[str]] = {}
 
     def close(self) -> None:

@@ -1,8 +1,15 @@
-"""The audit trail's free-text filter on SQLite: the trigram index finds what LIKE finds."""
+"""The audit trail's free-text filter: the trigram index finds what LIKE finds, on SQLite
+(FTS5) and on PostgreSQL (pg_trgm)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 import sqlite3
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlparse, urlunparse
 
 import pytest
 
@@ -12,6 +19,7 @@ from domain.store import open_app
 from projections import audit
 from projections.audit import TABLE, TEXT_TABLE, AuditFilter, AuditTrail
 from projections.filing import Filer
+from projections.pg_views import TEXT_INDEX, allow_ddl, create_text_index
 
 QUERIES = [
     # Chinese, three characters and more
@@ -115,3 +123,108 @@ def test_a_file_without_the_text_index_is_rebuilt(trail_db, tmp_path):
             assert trail.refresh(ledger.app) == n
             check_index(trail)
             assert_same_as_like(trail)
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------
+@pytest.fixture
+def utf8_db(postgres_server: str) -> Iterator[str]:
+    """A database whose LC_CTYPE knows Chinese letters, as docs/deploy-postgres.md makes it."""
+    from tests.pg import _connect
+
+    name = f"jixiao_test_text_{os.getpid()}"
+    with _connect(postgres_server) as conn:
+        try:
+            conn.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C.UTF-8'")
+        except Exception as exc:  # a server without the locale
+            pytest.skip(f"no database with LC_CTYPE C.UTF-8: {exc}")
+    yield urlunparse(urlparse(postgres_server)._replace(path=f"/{name}"))
+    with _connect(postgres_server) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def pg_trail(ledger_db: str, url: str) -> Iterator[AuditTrail]:
+    """The demo ledger's audit trail folded into PostgreSQL, its text indexed."""
+    with allow_ddl():
+        trail = AuditTrail(ledger_db, path=url)
+    assert create_text_index(trail.conn.conn) is None
+    try:
+        yield trail
+    finally:
+        trail.close()
+
+
+def pg_plan(trail: AuditTrail, filters: dict[str, Any]) -> str:
+    query, params = trail.page_query(filters, None, 101)
+    return "\n".join(r[0] for r in trail.conn.execute("EXPLAIN " + query, params).fetchall())
+
+
+def pg_results(trail: AuditTrail, f: dict[str, Any], *, index: bool) -> tuple[list[int], int, list[int]]:
+    """Every row (newest first), the count and a page in the middle, read through the trigram
+    index (no scan allowed on this connection) or without it (GIN is read by bitmaps only)."""
+    settings = ("enable_seqscan", "enable_indexscan") if index else ("enable_bitmapscan",)
+    for setting in settings:
+        trail.conn.execute(f"SET {setting} = off")
+    try:
+        if not index:
+            assert "Bitmap" not in pg_plan(trail, f)
+        elif len(f) == 1:
+            assert f"Bitmap Index Scan on {TEXT_INDEX}" in pg_plan(trail, f)
+        positions = [r.position for r in trail.rows(f)]
+        page = [r.position for r in trail.page(f, before_position=positions[2], limit=5)] if len(positions) > 3 else []
+        return positions, trail.count(f), page
+    finally:
+        for setting in settings:
+            trail.conn.execute(f"RESET {setting}")
+
+
+def test_on_postgres_the_text_filter_finds_what_like_found(trail_db, utf8_db):
+    """The same rows, order, count and pages through the index as the LIKE finds without it
+    (PostgreSQL's LIKE is case-sensitive: "pdf" is not "PDF" there)."""
+    with Ledger(trail_db) as ledger, pg_trail(trail_db, utf8_db) as trail:
+        trail.refresh(ledger.app)
+        trail.conn.execute(f"ANALYZE {TABLE}")
+        found = 0
+        for text in QUERIES:
+            for extra in ({}, {"actor": "xiewanting"}, {"kind": "EvidenceAttached"}):
+                f = {"text": text, **extra}
+                without = pg_results(trail, f, index=False)
+                assert pg_results(trail, f, index=True) == without, f
+                assert without[1] == len(without[0]) and without[2] == without[0][3:8], f
+                found += bool(without[0])
+        assert found >= 30
+        # a new row is found through the index as soon as it is folded
+        ledger.audit_remark("gongfuan", "复核完毕 100%_抽查 PDF")
+        assert trail.refresh(ledger.app) == 1
+        trail.conn.execute("SET enable_seqscan = off")
+        for text in ("复核完毕", "100%_抽", "%_抽", "PDF"):
+            assert trail.page({"text": text}, limit=1)[0].summary == "复核完毕 100%_抽查 PDF"
+        assert trail.page({"text": "pdf"}, limit=1)[0].summary != "复核完毕 100%_抽查 PDF"
+
+
+def test_on_postgres_a_search_of_three_characters_reads_the_trigram_index(trail_db, utf8_db):
+    """A demo year is small enough to scan, so this test's own connection forbids scanning
+    the table whole: what is left is the index, where the text has trigrams."""
+    with Ledger(trail_db) as ledger, pg_trail(trail_db, utf8_db) as trail:
+        trail.refresh(ledger.app)
+        trail.conn.execute(f"ANALYZE {TABLE}")
+        trail.conn.execute("SET enable_seqscan = off")
+        trail.conn.execute("SET enable_indexscan = off")  # nor newest first through the positions
+        (rows,) = trail.conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
+        for text in ("不存在的内容", "累计完成", "复核完毕", "xiewanting", "K11.3", "pdf", "Sha-256", "100%"):
+            found = index_rows(trail, {"text": text})
+            assert len(found) == 4 and max(found) < rows / 2, (text, found)  # a column each, narrowed
+        # one or two characters have no trigram to look up: the index gives back every row
+        # (and the versions of rows since updated), so the planner left to itself scans the
+        # table, as before
+        for text in ("累计", "局", "K", "%"):
+            found = index_rows(trail, {"text": text})
+            assert len(found) == 4 and min(found) >= rows, (text, found)
+
+
+def index_rows(trail: AuditTrail, filters: dict[str, Any]) -> list[int]:
+    """The rows each read of the trigram index gave, in the plan the page's query ran."""
+    query, params = trail.page_query(filters, None, 101)
+    lines = [r[0] for r in trail.conn.execute("EXPLAIN (ANALYZE, TIMING OFF) " + query, params).fetchall()]
+    return [int(re.search(r"actual rows=(\d+)", line).group(1))  # type: ignore[union-attr]
+            for line in lines if f"Bitmap Index Scan on {TEXT_INDEX}" in line]

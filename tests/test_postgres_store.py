@@ -107,6 +107,64 @@ def test_init_makes_every_table_and_the_read_models_live_in_the_database(postgre
     assert sql(postgres_db, "SELECT name FROM jixiao_checkpoint") == [("year",)]
 
 
+def test_db_migrate_indexes_the_audit_text_by_trigrams(postgres_db: str) -> None:
+    from projections.audit import TEXT_COLUMNS, AuditTrail
+
+    migrated = jixiao("db", "migrate", db=postgres_db)
+    assert migrated.returncode == 0, migrated.stderr
+    assert sql(postgres_db, "SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'") == [("pg_trgm",)]
+    ((definition,),) = sql(postgres_db, "SELECT indexdef FROM pg_indexes WHERE indexname = 'jixiao_audit_text'")
+    assert "USING gin" in definition
+    assert all(f"{column} gin_trgm_ops" in definition for column in TEXT_COLUMNS)
+    # the test server's databases have LC_CTYPE C, whose trigrams are ASCII only: said so
+    assert "LC_CTYPE is C" in migrated.stderr and "createdb --lc-ctype C.UTF-8" in migrated.stderr
+    # a hundred thousand uploads, one file name each: the planner finds one through the index
+    sql(postgres_db, "INSERT INTO jixiao_audit SELECT g, '2021-06-01 08:00:00.000000', '2021-06-01', "
+                     "'clerk_' || g % 50, 'section_head', 'EvidenceAttached', 'unit', 2021, 'center', 'K01.1', "
+                     "'K01.1', 'K01.1_' || g || '.pdf (1234 bytes)', '', NULL, g, 1, NULL "
+                     "FROM generate_series(1, 100000) AS g")
+    sql(postgres_db, "ANALYZE jixiao_audit")
+    with AuditTrail(postgres_db) as trail:
+        query, params = trail.page_query({"text": "K01.1_12345.pdf"}, None, 101)
+        plan = "\n".join(r[0] for r in trail.conn.execute("EXPLAIN ANALYZE " + query, params).fetchall())
+        assert "Bitmap Index Scan on jixiao_audit_text" in plan, plan
+        assert "Seq Scan" not in plan, plan
+        assert [r.position for r in trail.page({"text": "K01.1_12345.pdf"})] == [12345]
+        assert [r.position for r in trail.page({"text": "K01.1_123", "actor": "clerk_34"})] == [12384, 12334, 1234]
+        assert [r.position for r in trail.page({"text": "_99999."})] == [99999]
+        assert trail.page({"text": "K01.1%12345"}) == []  # % is literal, as before
+
+
+def test_without_pg_trgm_the_tables_are_made_and_the_text_filter_scans(postgres_db: str) -> None:
+    """An owner who may not create extensions: the tables are made, the missing index is
+    named with what the administrator runs, and the text filter scans as it always did."""
+    from projections.audit import AuditTrail
+    from projections.pg_views import VIEW_TABLES, create_view_tables
+
+    with contextlib.suppress(Exception):
+        sql(postgres_db, "CREATE ROLE jixiao_builder LOGIN")
+    sql(postgres_db, "GRANT CREATE ON SCHEMA public TO jixiao_builder")  # tables, but not extensions
+    builder = postgres_db.replace("://jixiao@", "://jixiao_builder@")
+    warnings: list[str] = []
+    assert sorted(create_view_tables(builder, warn=warnings.append, lang="en")) == sorted(VIEW_TABLES)
+    assert tables(postgres_db) == set(VIEW_TABLES)
+    assert sql(postgres_db, "SELECT 1 FROM pg_indexes WHERE indexname = 'jixiao_audit_text'") == []
+    assert len(warnings) == 1, warnings
+    assert "text filter will scan every row" in warnings[0] and "CREATE EXTENSION pg_trgm;" in warnings[0]
+    sql(postgres_db, "INSERT INTO jixiao_audit SELECT g, '2021-06-01 08:00:00.000000', '2021-06-01', 'admin', "
+                     "'admin', 'Remarked', '', NULL, '', '', '', '第' || g || '次复核', '', NULL, g, 1, NULL "
+                     "FROM generate_series(1, 300) AS g")
+    with AuditTrail(builder) as trail:
+        assert [r.position for r in trail.page({"text": "第12次"})] == [12]
+        assert trail.count({"text": "复核"}) == 300
+    # the administrator creates the extension; migrating again indexes the text
+    sql(postgres_db, "CREATE EXTENSION pg_trgm")
+    warnings.clear()
+    assert create_view_tables(builder, warn=warnings.append, lang="en") == []
+    assert not any("could not be created" in w for w in warnings), warnings
+    assert sql(postgres_db, "SELECT 1 FROM pg_indexes WHERE indexname = 'jixiao_audit_text'") == [(1,)]
+
+
 def test_a_role_that_may_not_create_tables_works_the_ledger(postgres_db: str) -> None:
     """What a clerk's session needs: reading and writing rows, never DDL."""
     assert jixiao("init", "--example", db=postgres_db).returncode == 0
@@ -125,6 +183,16 @@ def test_a_role_that_may_not_create_tables_works_the_ledger(postgres_db: str) ->
         result = jixiao(*command, db=clerk)
         assert result.returncode == 0, (command, result.stderr)
     assert jixiao("db", "migrate", db=clerk).returncode == 1  # DDL is the administrator's
+    # the audit trail's text index serves the clerk's searches without a grant of its own
+    from projections.audit import AuditTrail
+
+    with AuditTrail(clerk) as trail:
+        trail.conn.execute("SET enable_seqscan = off")  # a handful of rows: scanning would be cheaper
+        trail.conn.execute("SET enable_indexscan = off")
+        query, params = trail.page_query({"text": "yijiepin"}, None, 101)
+        plan = "\n".join(r[0] for r in trail.conn.execute("EXPLAIN " + query, params).fetchall())
+        assert "Bitmap Index Scan on jixiao_audit_text" in plan, plan
+        assert "ProgressReported" in [r.kind for r in trail.page({"text": "yijiepin"})]
 
 
 # -- moving a ledger ---------------------------------------------------------------------

@@ -38,14 +38,21 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=migrate_cmd)
 
 
-def prepare_views(db: str) -> list[str]:
+def _lang(args: argparse.Namespace) -> str:
+    from tui.cli import lang_of
+
+    return lang_of(args)
+
+
+def prepare_views(db: str, lang: str = "zh") -> list[str]:
     """Create the read-model tables beside a PostgreSQL ledger (nothing to do for SQLite,
-    whose read models are files made on first use)."""
+    whose read models are files made on first use); a warning in `lang` where the audit
+    trail's text cannot be indexed."""
     if not is_postgres(db):
         return []
     from projections.pg_views import create_view_tables
 
-    return create_view_tables(db)
+    return create_view_tables(db, lang=lang)
 
 
 def db_migrate(args: argparse.Namespace) -> int:
@@ -59,7 +66,7 @@ def db_migrate(args: argparse.Namespace) -> int:
             created = [t for t in missing_tables(probe)]
         finally:
             probe.close()
-        created += prepare_views(db)
+        created += prepare_views(db, _lang(args))
     else:
         open_app(db, create=True).close()
     print(f"{db}: " + ("tables ready" if not created else "tables ready; created: " + ", ".join(created)))
@@ -100,7 +107,7 @@ def migrate_cmd(args: argparse.Namespace) -> int:
             print(f"\r{n} …", end="", file=sys.stderr, flush=True)
 
     moved = move(args.source, args.target, progress=progress)
-    prepare_views(location(args.target))
+    prepare_views(location(args.target), _lang(args))
     if not quiet:
         print(file=sys.stderr)
     elapsed = time.monotonic() - started

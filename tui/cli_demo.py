@@ -29,9 +29,10 @@ def run_demo(args: argparse.Namespace) -> int:
             raise fail("demo.range", field=field, actual=value, allowed=top)
     db = resolve_db(getattr(args, "db", None))
     app = open_app(db)
+    from tui.cli import lang_of
     from tui.cli_db import prepare_views
 
-    prepare_views(db)  # on PostgreSQL: the read models' tables, as `jixiao init` makes them
+    prepare_views(db, lang_of(args))  # on PostgreSQL: the read models' tables, as `jixiao init` makes them
     try:
         if app.recorder.max_notification_id():
             raise fail("demo.not_empty", where=db)

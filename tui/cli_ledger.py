@@ -92,9 +92,10 @@ def _positive(value: str) -> int:
 def init(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan) if args.plan else bundled_plan()
     with open_ledger(args, create=True) as ledger:
+        from tui.cli import lang_of
         from tui.cli_db import prepare_views
 
-        prepare_views(ledger.db)  # on PostgreSQL: the read models' tables beside the events
+        prepare_views(ledger.db, lang_of(args))  # on PostgreSQL: the read models' tables beside the events
         # a new ledger is created by its admin; loading into one in use is a command
         actor = actor_of(args) if ledger.max_position() else DEFAULT_ACTOR
         events = ledger.bootstrap(plan, actor=actor, replace=args.replace)
@@ -433,9 +434,10 @@ def import_cmd(args: argparse.Namespace) -> int:
     with open_ledger(args, create=True) as ledger:
         if ledger.max_position():
             raise fail("import.not_empty", where=ledger.db)
+        from tui.cli import lang_of
         from tui.cli_db import prepare_views
 
-        prepare_views(ledger.db)
+        prepare_views(ledger.db, lang_of(args))
         try:
             ledger.app.recorder.insert_events(stored)
         except IntegrityError:  # another writer got there first
