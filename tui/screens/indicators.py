@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
@@ -48,6 +49,8 @@ class IndicatorsScreen(LedgerScreen):
         widths = [("col.points", 4), ("col.score", 5), ("col.tier", 4), ("col.self_tier", 4),
                   *([] if own else [("col.section", 8)]), ("col.handler", 6), ("col.progress", 4),
                   ("col.status", 4)]
+        # wide enough for its heading (English headings are longer than the Chinese)
+        widths = [(key, max(width, cell_len(t(key)))) for key, width in widths]
         fixed = 6 + sum(w for _, w in widths) + 2 * (len(widths) + 2) + 2
         table.add_column(t("col.id"), width=6)
         table.add_column(t("col.indicator"), width=max(12, self.size.width - fixed))
