@@ -6,6 +6,8 @@ Summaries are plain text (user text is data, never markup).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -91,18 +93,100 @@ def _clip(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The words of the summaries in one language: the one place their wording lives
+    (templates as functions: a summary is made for every event the audit trail folds)."""
+
+    colon: str
+    sep: str
+    list: str
+    progress: Callable[[str, int], str]
+    evidence: Callable[[str, int, str], str]
+    plan: Callable[[str, int], str]
+    indicator: Callable[[str, str, str], str]
+    under: Callable[[str], str]
+    duty: tuple[str, str, str, str, str]  # section, leader, handler, liaison, deadline
+    self_tier: Callable[[str], str]
+    tier: Callable[[str, str], str]
+    basis: Callable[[str], str]
+    finding: Callable[[str, str, int, str, str], str]
+    report: Callable[[str, str, str], str]
+    sealed: Callable[[int, str], str]
+    about: Callable[[int], str]
+    corrected: Callable[[int, str], str]
+    pool: Callable[[int, str], str]
+    method: Callable[[str, Any, Any], str]
+    section_rated: Callable[[str, str], str]
+    staff_rated: Callable[[str, str, str], str]
+    locked: Callable[[str], str]
+    adjustments: dict[str, str]
+    sources: dict[str, str]
+    outcomes: dict[str, str]
+
+
+WORDS: dict[str, Words] = {
+    "zh": Words(
+        colon="：", sep="，", list="、",
+        progress=lambda period, percent: f"{period} 累计 {percent}%",
+        evidence=lambda file, size, sha: f"{file}（{size} 字节，SHA-256 {sha}…）",
+        plan=lambda title, n: f"{title}（{n} 项指标）",
+        indicator=lambda id_, name, pts: f"{id_} {name} {pts} 分",
+        under=lambda parent: f"（{parent} 下）",
+        duty=("股室", "分管", "承办", "联络", "时限"),
+        self_tier=lambda tier: f"自评 {tier}",
+        tier=lambda tier, pts: f"定档 {tier}，得 {pts} 分",
+        basis=lambda basis: f"（依据：{basis}）",
+        finding=lambda method, source, count, per, ded: f"{method}（{source}）{count} 项×{per}，扣 {ded} 分",
+        report=lambda report, where, digest: f"{report}{where}（摘要 {digest}…）",
+        sealed=lambda position, digest: f"封存至 #{position}（{digest}…）",
+        about=lambda about: f"关于 #{about}：",
+        corrected=lambda voided, kind: f"作废 v{voided} {kind}",
+        pool=lambda year, amount: f"{year} 年度绩效奖金总额 {amount} 元",
+        method=lambda share, w, rest: f"差异化比例 {share}，股室得分 = 得分率×{w} + 领导评分×{rest}，",
+        section_rated=lambda section, score: f"股室 {section} 评分 {score}",
+        staff_rated=lambda person, category, rating: f"{person}（{category}）评定 {rating}",
+        locked=lambda digest: f"结果审定锁定（摘要 {digest}…）",
+        adjustments=ADJUSTMENT_LABELS, sources=SOURCE_LABELS, outcomes=OUTCOME_LABELS),
+    "en": Words(
+        colon=": ", sep=", ", list=", ",
+        progress=lambda period, percent: f"{period} {percent}% done",
+        evidence=lambda file, size, sha: f"{file} ({size} bytes, SHA-256 {sha}…)",
+        plan=lambda title, n: f"{title} ({n} indicators)",
+        indicator=lambda id_, name, pts: f"{id_} {name} {pts} points",
+        under=lambda parent: f" (under {parent})",
+        duty=("section", "leader", "handler", "liaison", "due"),
+        self_tier=lambda tier: f"self-assessed {tier}",
+        tier=lambda tier, pts: f"tier awarded {tier}, {pts} points",
+        basis=lambda basis: f" (basis: {basis})",
+        finding=lambda method, source, count, per, ded: f"{method} ({source}) {count} × {per}, -{ded} points",
+        report=lambda report, where, digest: f"{report}{where} (digest {digest}…)",
+        sealed=lambda position, digest: f"sealed up to #{position} ({digest}…)",
+        about=lambda about: f"on #{about}: ",
+        corrected=lambda voided, kind: f"voids v{voided} ({kind})",
+        pool=lambda year, amount: f"{year} performance bonus pool {amount} yuan",
+        method=lambda share, w, rest: (f"differentiated share {share}, section score = standing rate×{w} + "
+                                       f"leaders' rating×{rest}, "),
+        section_rated=lambda section, score: f"section {section} rated {score}",
+        staff_rated=lambda person, category, rating: f"{person} ({category}) rated {rating}",
+        locked=lambda digest: f"results approved and locked (digest {digest}…)",
+        adjustments={"bonus": "bonus", "deduction": "deduction", "veto": "veto"},
+        sources=SOURCE_LABELS_EN, outcomes=OUTCOME_LABELS_EN),
+}
+
+
 def summary(event: ev.Event, names: dict[str, str] | None = None, lang: str = "zh") -> str:
     """What the event says, in one line of plain text (ids shown as names when given);
     in Chinese, or in English with lang="en". User text (notes, remarks) is kept as typed."""
-    if lang == "en":
-        return _summary_en(event, names)
+    en = lang == "en"
+    w = WORDS["en" if en else "zh"]
     name = (lambda key: names.get(key, key)) if names else (lambda key: key)
     match event:  # the most frequent kinds first: a match tries its cases in order
         case ev.ProgressReported():
-            text = f"{event.period} 累计 {event.percent}%"
-            return f"{text}：{_clip(event.done, 60)}" if event.done else text
+            text = w.progress(event.period, event.percent)
+            return f"{text}{w.colon}{_clip(event.done, 60)}" if event.done else text
         case ev.EvidenceAttached():
-            return f"{event.file_name}（{event.size} 字节，SHA-256 {event.sha256[:12]}…）"
+            return w.evidence(event.file_name, event.size, event.sha256[:12])
         case ev.UserRegistered():
             return f"{event.user} {event.name} {event.title}".strip()
         case ev.RoleGranted() | ev.RoleRevoked():
@@ -112,145 +196,68 @@ def summary(event: ev.Event, names: dict[str, str] | None = None, lang: str = "z
         case ev.PlanRegistered():
             return f"{event.unit} {event.year}"
         case ev.PlanLoaded():
-            n = sum(1 for _ in event.plan.walk())
-            return f"{event.plan.title}（{n} 项指标）"
-        case ev.IndicatorAdded():
-            where = f"（{event.parent} 下）" if event.parent else ""
-            return f"{event.indicator.id} {event.indicator.name} {points(event.indicator.points)} 分{where}"
-        case ev.IndicatorRevised():
-            return f"{event.indicator.id} {event.indicator.name} {points(event.indicator.points)} 分"
+            return w.plan(event.plan.title, sum(1 for _ in event.plan.walk()))
+        case ev.IndicatorAdded() | ev.IndicatorRevised():
+            i = event.indicator
+            text = w.indicator(i.id, i.name, points(i.points))
+            parent = event.parent if isinstance(event, ev.IndicatorAdded) else ""
+            return text + w.under(parent) if parent else text
         case ev.IndicatorWithdrawn():
             return event.indicator_id
         case ev.TierTableChanged():
-            return "、".join(t.name for t in event.tiers)
+            return w.list.join(t.name for t in event.tiers)
         case ev.DeadlinesChanged():
-            return "、".join(f"{d.name} {d.due}" for d in event.deadlines)
+            return w.list.join(f"{d.name} {d.due}" for d in event.deadlines)
         case ev.PlanApproved():
             return event.approval
         case ev.Assigned():
-            parts = [f"股室 {name(event.section)}", f"分管 {name(event.leader)}", f"承办 {name(event.handler)}"]
+            section, leader, handler, liaison, due = w.duty
+            parts = [f"{section} {name(event.section)}", f"{leader} {name(event.leader)}",
+                     f"{handler} {name(event.handler)}"]
             if event.liaison:
-                parts.append(f"联络 {name(event.liaison)}")
+                parts.append(f"{liaison} {name(event.liaison)}")
             if event.deadline:
-                parts.append(f"时限 {event.deadline}")
-            return "，".join(parts)
+                parts.append(f"{due} {event.deadline}")
+            return w.sep.join(parts)
         case ev.SelfAssessed():
-            return f"自评 {event.tier}"
+            return w.self_tier(event.tier)
         case ev.TierAwarded():
-            return f"定档 {event.tier}，得 {points(event.points)} 分"
+            return w.tier(event.tier, points(event.points))
         case ev.Adjusted():
-            label = ADJUSTMENT_LABELS.get(event.adjustment, event.adjustment)
+            label = w.adjustments.get(event.adjustment, event.adjustment)
             sign = "+" if event.adjustment == "bonus" else "-" if event.adjustment == "deduction" else ""
             amount = f" {sign}{points(event.amount)}" if event.adjustment != "veto" else ""
-            basis = f"（依据：{event.basis}）" if event.basis else ""
-            return f"{label}{amount}{basis}"
+            return label + amount + (w.basis(event.basis) if event.basis else "")
         case ev.FindingRecorded():
-            return (f"{event.method}（{SOURCE_LABELS.get(event.finding_source, event.finding_source)}）"
-                    f"{event.count} 项×{points(event.per_item)}，扣 {points(event.deduction)} 分"
-                    + (f"：{_clip(event.description, 50)}" if event.description else ""))
+            source = w.sources.get(event.finding_source, event.finding_source)
+            return (w.finding(event.method, source, event.count, points(event.per_item), points(event.deduction))
+                    + (f"{w.colon}{_clip(event.description, 50)}" if event.description else ""))
         case ev.FindingResolved():
-            text = f"v{event.finding} {OUTCOME_LABELS.get(event.outcome, event.outcome)}"
-            return f"{text}：{_clip(event.note, 60)}" if event.note else text
+            text = f"v{event.finding} {w.outcomes.get(event.outcome, event.outcome)}"
+            return f"{text}{w.colon}{_clip(event.note, 60)}" if event.note else text
         case ev.ReportFiled():
-            where = f" {event.section}" if event.section else ""
-            return f"{report_label(event.report, event.period)}{where}（摘要 {event.digest[:12]}…）"
+            report = f"{event.report} {event.period}".rstrip() if en else report_label(event.report, event.period)
+            return w.report(report, f" {event.section}" if event.section else "", event.digest[:12])
         case ev.Sealed():
-            return f"封存至 #{event.position}（{event.digest[:12]}…）"
+            return w.sealed(event.position, event.digest[:12])
         case ev.AuditRemarked():
-            about = f"关于 #{event.about}：" if event.about else ""
+            about = w.about(event.about) if event.about else ""
             return f"{about}{_clip(event.remark, 70)}"
         case ev.Corrected():
-            return f"作废 v{event.voided} {kind_label(event.voided_kind)}"
+            return w.corrected(event.voided, event.voided_kind if en else kind_label(event.voided_kind))
         case ev.BonusPoolSet():
-            return f"{event.year} 年度绩效奖金总额 {Decimal(event.amount_fen) / 100:.2f} 元"
+            return w.pool(event.year, f"{Decimal(event.amount_fen) / 100:.2f}")
         case ev.InternalMethodSet():
             m = event.method
-            w = m.standings_weight
-            return (f"差异化比例 {m.share:%}，股室得分 = 得分率×{w} + 领导评分×{1 - w}，"
-                    + "、".join(f"{k}={v}" for k, v in m.coefficients.items()))
+            return (w.method(f"{m.share:%}", m.standings_weight, 1 - m.standings_weight)
+                    + w.list.join(f"{k}={v}" for k, v in m.coefficients.items()))
         case ev.SectionRated():
-            return f"股室 {event.section} 评分 {points(event.score)}"
+            return w.section_rated(event.section, points(event.score))
         case ev.StaffRated():
             rating = points(event.score) if event.score is not None else event.grade
-            return f"{event.person}（{event.category}）评定 {rating}"
+            return w.staff_rated(event.person, event.category, rating)
         case ev.InternalResultsLocked():
-            return f"结果审定锁定（摘要 {event.digest[:12]}…）"
-    return ""
-
-
-def _summary_en(event: ev.Event, names: dict[str, str] | None) -> str:
-    name = (lambda key: names.get(key, key)) if names else (lambda key: key)
-    match event:
-        case ev.ProgressReported():
-            text = f"{event.period} {event.percent}% done"
-            return f"{text}: {_clip(event.done, 60)}" if event.done else text
-        case ev.EvidenceAttached():
-            return f"{event.file_name} ({event.size} bytes, SHA-256 {event.sha256[:12]}…)"
-        case ev.UserRegistered() | ev.RoleGranted() | ev.RoleRevoked() | ev.KeyAdded() | ev.KeyRevoked() \
-                | ev.PlanRegistered() | ev.IndicatorWithdrawn() | ev.PlanApproved():
-            return summary(event, names)  # ids, names and numbers only: the same in both
-        case ev.TierTableChanged():
-            return ", ".join(t.name for t in event.tiers)
-        case ev.DeadlinesChanged():
-            return ", ".join(f"{d.name} {d.due}" for d in event.deadlines)
-        case ev.AuditRemarked():
-            about = f"on #{event.about}: " if event.about else ""
-            return f"{about}{_clip(event.remark, 70)}"
-        case ev.PlanLoaded():
-            n = sum(1 for _ in event.plan.walk())
-            return f"{event.plan.title} ({n} indicators)"
-        case ev.IndicatorAdded():
-            where = f" (under {event.parent})" if event.parent else ""
-            return f"{event.indicator.id} {event.indicator.name} {points(event.indicator.points)} points{where}"
-        case ev.IndicatorRevised():
-            return f"{event.indicator.id} {event.indicator.name} {points(event.indicator.points)} points"
-        case ev.Assigned():
-            parts = [f"section {name(event.section)}", f"leader {name(event.leader)}",
-                     f"handler {name(event.handler)}"]
-            if event.liaison:
-                parts.append(f"liaison {name(event.liaison)}")
-            if event.deadline:
-                parts.append(f"due {event.deadline}")
-            return ", ".join(parts)
-        case ev.SelfAssessed():
-            return f"self-assessed {event.tier}"
-        case ev.TierAwarded():
-            return f"tier awarded {event.tier}, {points(event.points)} points"
-        case ev.Adjusted():
-            if event.adjustment == "veto":
-                label = "veto"
-            else:
-                label = f"{event.adjustment} {'+' if event.adjustment == 'bonus' else '-'}{points(event.amount)}"
-            return f"{label} (basis: {event.basis})" if event.basis else label
-        case ev.FindingRecorded():
-            return (f"{event.method} ({SOURCE_LABELS_EN.get(event.finding_source, event.finding_source)}) "
-                    f"{event.count} × {points(event.per_item)}, -{points(event.deduction)} points"
-                    + (f": {_clip(event.description, 50)}" if event.description else ""))
-        case ev.FindingResolved():
-            text = f"v{event.finding} {OUTCOME_LABELS_EN.get(event.outcome, event.outcome)}"
-            return f"{text}: {_clip(event.note, 60)}" if event.note else text
-        case ev.ReportFiled():
-            where = f" {event.section}" if event.section else ""
-            period = f" {event.period}" if event.period else ""
-            return f"{event.report}{period}{where} (digest {event.digest[:12]}…)"
-        case ev.Sealed():
-            return f"sealed up to #{event.position} ({event.digest[:12]}…)"
-        case ev.Corrected():
-            return f"voids v{event.voided} ({event.voided_kind})"
-        case ev.BonusPoolSet():
-            return f"{event.year} performance bonus pool {Decimal(event.amount_fen) / 100:.2f} yuan"
-        case ev.InternalMethodSet():
-            m = event.method
-            w = m.standings_weight
-            return (f"differentiated share {m.share:%}, section score = standing rate×{w} + leaders' rating×"
-                    f"{1 - w}, " + ", ".join(f"{k}={v}" for k, v in m.coefficients.items()))
-        case ev.SectionRated():
-            return f"section {event.section} rated {points(event.score)}"
-        case ev.StaffRated():
-            rating = points(event.score) if event.score is not None else event.grade
-            return f"{event.person} ({event.category}) rated {rating}"
-        case ev.InternalResultsLocked():
-            return f"results approved and locked (digest {event.digest[:12]}…)"
+            return w.locked(event.digest[:12])
     return ""
 
 
