@@ -34,7 +34,7 @@ from domain import events as ev
 from domain.aggregates import IndicatorAggregate
 from domain.commands import Ledger
 from domain.plan_io import bundled_plan
-from domain.store import LedgerApp, prepare_sqlite_path, store_env
+from store.app import LedgerApp, prepare_sqlite_path, store_env
 
 TARGET = 1.5
 NOTE = "完成高新技术企业申报材料审核推荐，组织培训两场"

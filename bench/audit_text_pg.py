@@ -116,9 +116,9 @@ def main() -> int:
 
     from pg import server  # bench/pg.py
 
-    from domain.store import open_app, pg_connect
     from projections.audit import AuditTrail
-    from projections.pg_views import allow_ddl, create_text_index
+    from store.app import open_app, pg_connect
+    from store.pg_views import allow_ddl, create_text_index
 
     with contextlib.ExitStack() as stack:
         ledger = args.ledger

@@ -172,8 +172,8 @@ def bench_append(url: str, seconds: float) -> list[dict[str, Any]]:
             elapsed = time.perf_counter() - began
             for p in procs:
                 p.join()
-            from domain.chain import verify
-            from domain.store import open_app
+            from store.app import open_app
+            from store.chain import verify
 
             app = open_app(db, create=False)
             ok = verify(app).ok
@@ -194,7 +194,7 @@ def raw_floor(db: str) -> int:
     import psycopg
 
     from domain.events import EVENT_TYPES
-    from domain.store import pg_connect_args
+    from store.app import pg_connect_args
 
     decoders = {t.topic(): msgspec.json.Decoder(t).decode for t in EVENT_TYPES}
     n = 0
@@ -233,8 +233,8 @@ def timed(label: str, run: Any, events: int) -> tuple[float, float]:
 
 
 def bench_replay(url: str, events: int, keep: str | None) -> dict[str, Any]:
-    from domain.migrate import move
-    from domain.store import open_app
+    from store.app import open_app
+    from store.migrate import move
 
     print(f"\n== replay: {events:,} events", flush=True)
     with tempfile.TemporaryDirectory() as tmp, database(url) as db:
@@ -283,8 +283,8 @@ def _follow_writer(db: str, count: int, gap: float, out: Any) -> None:
 
 
 def follow_delays(db: str, count: int = 200, gap: float = 0.05) -> list[float]:
-    from domain.store import open_app
     from projections.live import LiveFold
+    from store.app import open_app
 
     app = open_app(db, create=False)
     live = LiveFold(app)
@@ -412,10 +412,10 @@ def cpu_busy() -> tuple[int, int]:
 
 def bench_clerks(url: str, levels: list[int], think: float, seconds: float) -> list[dict[str, Any]]:
     from domain.demo import generate
-    from domain.store import open_app
     from projections.checkpoint import checkpoint_path
     from projections.live import LiveFold
-    from projections.pg_views import create_view_tables
+    from store.app import open_app
+    from store.pg_views import create_view_tables
 
     print(f"\n== clerks: terminal UIs on one server, an entry every ~{think:.0f} s each, {seconds:.0f} s per level",
           flush=True)

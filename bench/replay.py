@@ -58,10 +58,11 @@ def generate(db: str, events: int, seed: int) -> int:
 
     from domain import events as ev
     from domain.aggregates import indicator_id, plan_id, unit_id
+    from domain.codec import encode_event
     from domain.commands import Ledger
     from domain.demo import DemoClock, at, unit_plan
     from domain.plan_io import bundled_plan
-    from domain.store import encode_event, open_app
+    from store.app import open_app
 
     base = bundled_plan()
     units = max(1, round(events / PER_UNIT))
@@ -231,12 +232,12 @@ def main() -> int:
         print(generate(args.db, args.events, args.seed))
         return 0
 
-    from domain.store import open_app
     from projections import checkpoint as cp
     from projections.fold import YearFold
     from projections.live import LiveFold
     from projections.replay import replay
     from projections.stream import read_log
+    from store.app import open_app
 
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or os.path.join(tmp, "bench.db")

@@ -117,10 +117,10 @@ asyncio.run(main())
 
 def prepare(db: str) -> dict[str, float]:
     """The checkpoint and the audit table `jixiao` keeps beside the ledger (timed apart)."""
-    from domain.store import open_app
     from projections.audit import AuditTrail
     from projections.checkpoint import checkpoint_path
     from projections.live import LiveFold
+    from store.app import open_app
 
     app = open_app(db, create=False)
     try:

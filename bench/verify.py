@@ -39,9 +39,10 @@ from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 
 from domain import events as ev
 from domain.aggregates import IndicatorAggregate
-from domain.chain import PARALLEL_MIN, verify
-from domain.chain_scan import HEADER
-from domain.store import LedgerApp, encode_event, prepare_sqlite_path, store_env
+from domain.codec import encode_event
+from store.app import LedgerApp, prepare_sqlite_path, store_env
+from store.chain import PARALLEL_MIN, verify
+from store.chain_scan import HEADER
 
 NOTE = "完成高新技术企业申报材料审核推荐，组织培训两场，走访企业{}家"
 VERIFY_TARGET = 2.0

@@ -29,8 +29,8 @@ import msgspec
 from domain.commands import Ledger
 from domain.plan import Indicator, Plan
 from domain.plan_io import bundled_plan
-from domain.store import open_app
 from domain.validate import BUSINESS_TZ
+from store.app import open_app
 
 UNITS = ("安溪县教育局", "安溪县财政局", "安溪县农业农村局", "安溪县工业和信息化局", "安溪县自然资源局",
          "安溪县住房和城乡建设局", "安溪县交通运输局", "安溪县水利局", "安溪县商务局",

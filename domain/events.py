@@ -3,7 +3,7 @@
 Events are frozen msgspec structs. Their stored topic is `jixiao:<Name>@<version>`,
 fixed here and independent of the module path, so moving a class never orphans stored
 history. Names are past tense. Fields are added with defaults; anything else needs an
-upcaster (see `domain.store.UPCASTERS`).
+upcaster (see `domain.codec.UPCASTERS`).
 """
 
 from __future__ import annotations

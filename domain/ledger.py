@@ -36,7 +36,7 @@ from domain.aggregates import (
     unit_id,
 )
 from domain.errors import JixiaoError, fail
-from domain.store import LedgerApp, open_app, resolve_db
+from store.app import LedgerApp, open_app, resolve_db
 
 A = TypeVar("A", bound=Aggregate)
 MAX_ATTEMPTS = 30
@@ -180,7 +180,7 @@ class LedgerBase:
                     # the server is restarting or out of reach: wait a while, then say so
                     unreachable = unreachable or time.monotonic()
                     if time.monotonic() - unreachable > UNREACHABLE_WAIT:
-                        from domain.store import _safe
+                        from store.app import _safe
 
                         refusals.warning("unreachable: actor=%s command=%s: %s", actor, what, exc)
                         raise fail("store.unreachable", detail=_safe(str(exc))) from None

@@ -9,7 +9,7 @@ the free text is also indexed by trigrams (FTS5, `jixiao_audit_text`, written in
 same transaction as the rows), so a search of three or more characters looks up the
 rows that contain it instead of scanning them all; shorter searches scan. On PostgreSQL
 the same LIKE is answered through a GIN index of pg_trgm (`jixiao_audit_text`, made by
-`projections.pg_views.create_text_index`), which the planner uses by itself for a
+`store.pg_views.create_text_index`), which the planner uses by itself for a
 search of three or more characters.
 
 Each row says who (actor, role), when (recorded, effective), what (kind, target,
@@ -31,9 +31,9 @@ import msgspec
 
 from domain import events as ev
 from domain.aggregates import indicator_id, unit_id
-from domain.store import is_postgres
 from projections.describe import effect, kind_label, summary, target_of
 from projections.stream import read_log
+from store.app import is_postgres
 
 AUDIT_VERSION = 1
 TEXT_INDEX_VERSION = 1  # the SQLite file's full-text index; a file without it is rebuilt
@@ -109,7 +109,7 @@ _SHAPING = frozenset({ev.PlanRegistered, ev.PlanLoaded, ev.IndicatorAdded, ev.As
 
 def audit_path(db: str) -> str:
     """Where the audit table of a ledger lives: a file beside a SQLite ledger; the ledger's
-    own database on PostgreSQL (see `projections.pg_views`)."""
+    own database on PostgreSQL (see `store.pg_views`)."""
     if is_postgres(db):
         return db
     return db + ".audit.db"
@@ -133,7 +133,7 @@ class AuditTrail:
         self.path = path or audit_path(db)
         self._pg = is_postgres(self.path)
         if self._pg:
-            from projections.pg_views import AuditConnection
+            from store.pg_views import AuditConnection
 
             self.conn: Any = AuditConnection(self.path)
         else:

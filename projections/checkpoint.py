@@ -20,8 +20,8 @@ from uuid import UUID
 
 import msgspec
 
-from domain.store import is_postgres
 from projections.fold import StoredState, YearFold
+from store.app import is_postgres
 
 # Bump whenever the fold's state, its meaning or its layout changes: older checkpoints are
 # then rebuilt. 2: each plan's records encoded apart.
@@ -53,7 +53,7 @@ def decode_state(data: bytes | memoryview) -> YearFold:
 
 def checkpoint_path(db: str) -> str:
     """A file beside a SQLite ledger; a row in the ledger's own database on PostgreSQL
-    (see `projections.pg_views`), shared by every process that opens it."""
+    (see `store.pg_views`), shared by every process that opens it."""
     if is_postgres(db):
         return db + "#checkpoint"
     return db + ".checkpoint"
@@ -84,7 +84,7 @@ def save(fold: YearFold, path: str, app: Any) -> None:
                     last=log_identity(app, fold.position))
     body = encode_state(fold)
     if is_postgres(path):
-        from projections.pg_views import save_checkpoint
+        from store.pg_views import save_checkpoint
 
         save_checkpoint(app, msgspec.json.encode(header), body)
         return
@@ -135,7 +135,7 @@ def load(path: str, app: Any) -> YearFold | None:
 
 
 def _load_postgres(app: Any) -> YearFold | None:
-    from projections.pg_views import checkpoint_header, checkpoint_state
+    from store.pg_views import checkpoint_header, checkpoint_state
 
     line = checkpoint_header(app)
     try:

@@ -439,7 +439,7 @@ class YearFold:
         """Apply pages of stored rows (position, originator, topic, payload) as read from
         the store: the fast path of a replay. Entry kinds are decoded into views; anything
         else (people, the plan, older event versions) into its full event."""
-        from domain.store import decode_event
+        from domain.codec import decode_event
         from projections.stream import UUIDS
 
         views = VIEWS if self.clocks.known_at is not None else LEAN_VIEWS

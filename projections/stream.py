@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
+from domain.codec import decode_event
 from domain.events import Event
-from domain.store import decode_event, is_postgres
+from store.app import is_postgres
 
 PAGE = 5000
 
@@ -66,7 +67,7 @@ def read_rows(app: Any, after: int = 0, stop: int | None = None) -> Iterator[lis
     if db:
         yield from _sqlite_pages(db, after, stop)
         return
-    from projections.pg_views import read_rows as read_postgres_rows
+    from store.pg_views import read_rows as read_postgres_rows
 
     yield from read_postgres_rows(app, after, stop)
 
@@ -99,9 +100,9 @@ def _sqlite_pages(db: str, after: int, stop: int | None) -> Iterator[list[tuple[
 
 
 def _read_sqlite(db: str, after: int, stop: int | None) -> Iterator[list[tuple[int, Any, Event]]]:
-    from domain.store import TOPICS, _decoders
+    from domain.codec import TOPICS, decoders
 
-    fast = {topic: _decoders[t].decode for topic, (t, version) in TOPICS.items() if version == t.VERSION}
+    fast = {topic: decoders[t].decode for topic, (t, version) in TOPICS.items() if version == t.VERSION}
     ids = UUIDS
 
     def oid(originator: str) -> UUID:

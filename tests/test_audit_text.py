@@ -15,11 +15,11 @@ import pytest
 
 from domain.commands import Ledger
 from domain.demo import generate
-from domain.store import open_app
 from projections import audit
 from projections.audit import TABLE, TEXT_TABLE, AuditFilter, AuditTrail
 from projections.filing import Filer
-from projections.pg_views import TEXT_INDEX, allow_ddl, create_text_index
+from store.app import open_app
+from store.pg_views import TEXT_INDEX, allow_ddl, create_text_index
 
 QUERIES = [
     # Chinese, three characters and more

@@ -18,11 +18,11 @@ import pytest
 
 from domain import events as ev
 from domain.access import is_refusal
-from domain.chain import digest_at
 from domain.commands import Ledger
 from domain.errors import JixiaoError
 from domain.plan import Tier
 from domain.plan_io import bundled_plan
+from store.chain import digest_at
 from tests.conftest import Clock
 from tests.stored import sha, ssh_key, stored_events
 

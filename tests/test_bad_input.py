@@ -311,7 +311,7 @@ CONFLICTING_CLI = textwrap.dedent("""
 
     import domain.ledger
     from domain.commands import Ledger
-    from tui.cli import main
+    from tui.cli.main import main
 
     domain.ledger.MAX_ATTEMPTS = 1
     load = Ledger.indicator_file

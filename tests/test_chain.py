@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from domain import events as ev
-from domain.chain import GENESIS, ChainStatus, link, verify
 from domain.commands import Ledger
 from domain.errors import JixiaoError
 from domain.plan_io import bundled_plan
+from store.chain import GENESIS, ChainStatus, link, verify
 from tests.conftest import Clock, jixiao
 from tests.stored import stored_events
 

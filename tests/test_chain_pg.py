@@ -11,10 +11,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from domain.chain import verify
 from domain.commands import Ledger
 from domain.errors import JixiaoError
 from domain.plan_io import bundled_plan
+from store.chain import verify
 from tests.conftest import Clock, jixiao
 from tests.pg import postgres_db, postgres_server
 from tests.test_chain import BOOTSTRAP, write_progress
@@ -38,7 +38,7 @@ def check(url: str, head: str | None = None) -> Any:
 
 
 def test_chain_on_postgres(postgres_db: str, clock: Clock) -> None:
-    from domain.chain_pg import ChainedPostgresRecorder
+    from store.chain_pg import ChainedPostgresRecorder
 
     with Ledger(postgres_db, clock=clock) as ledger:
         assert isinstance(ledger.app.recorder, ChainedPostgresRecorder)

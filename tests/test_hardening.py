@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.chain import verify
 from domain.commands import Ledger
+from store.chain import verify
 from tests.conftest import jixiao
 from tests.pg import postgres_db, postgres_server
 

@@ -160,7 +160,7 @@ def test_a_vetoed_section_gets_the_lowest_grade_whatever_its_score_and_the_repor
 
 # -- the lock and corrections --------------------------------------------------------------
 def lock(ledger: Ledger, actor: str = LEADER) -> ev.Event:
-    from tui.cli_internal import lock_now
+    from tui.cli.internal import lock_now
 
     return lock_now(ledger, actor, reason="局党组会议审定")
 
@@ -197,7 +197,7 @@ def test_locked_results_refuse_every_change_but_a_correction(ledger: Ledger) -> 
 
 def test_a_lock_refuses_results_that_changed_since_they_were_shown(ledger: Ledger) -> None:
     small_bureau(ledger)
-    from tui.cli_internal import current_results
+    from tui.cli.internal import current_results
 
     shown = current_results(ledger)
     ledger.rate_staff(OFFICE, "xiewanting", score=88)  # recorded by someone else meanwhile

@@ -351,7 +351,7 @@ def test_the_readme_broken_copy_shows_what_the_readme_says(tmp_path: Path) -> No
     env = {k: v for k, v in os.environ.items() if k != "JIXIAO_LANG"}
     env |= {"PYTHONPATH": str(ROOT), "JIXIAO_DB": str(tmp_path / "ledger.db")}
     results = [
-        subprocess.run(["bash", "-c", command.replace(".venv/bin/jixiao", f'"{sys.executable}" -m tui.cli')],
+        subprocess.run(["bash", "-c", command.replace(".venv/bin/jixiao", f'"{sys.executable}" -m tui.cli.main')],
                        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
         for command in commands
     ]

@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 
 from domain import events as ev
-from domain.chain import verify
 from domain.commands import Ledger
 from domain.errors import JixiaoError
 from domain.plan_io import bundled_plan
+from store.chain import verify
 from tests.stored import stored_events
 from tests.test_concurrency import SHARED, WRITERS
 

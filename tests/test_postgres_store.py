@@ -15,12 +15,12 @@ from urllib.parse import urlparse
 
 import pytest
 
-from domain.chain import verify
 from domain.commands import Ledger
 from domain.errors import JixiaoError
-from domain.migrate import move, rows
 from domain.plan_io import bundled_plan
-from domain.store import open_app
+from store.app import open_app
+from store.chain import verify
+from store.migrate import move, rows
 from tests.conftest import Clock, jixiao
 
 CLERK_GRANTS = (
@@ -139,7 +139,7 @@ def test_without_pg_trgm_the_tables_are_made_and_the_text_filter_scans(postgres_
     """An owner who may not create extensions: the tables are made, the missing index is
     named with what the administrator runs, and the text filter scans as it always did."""
     from projections.audit import AuditTrail
-    from projections.pg_views import VIEW_TABLES, create_view_tables
+    from store.pg_views import VIEW_TABLES, create_view_tables
 
     with contextlib.suppress(Exception):
         sql(postgres_db, "CREATE ROLE jixiao_builder LOGIN")
@@ -268,7 +268,7 @@ def test_a_move_needs_an_empty_target_and_a_sound_source(postgres_db: str, tmp_p
 
 def test_a_move_that_fails_midway_leaves_the_target_empty(postgres_db: str, tmp_path: Path,
                                                           clock: Clock, monkeypatch: Any) -> None:
-    import domain.migrate as migrate
+    import store.migrate as migrate
 
     source = str(tmp_path / "a.db")
     a_year(source, clock, 6)

@@ -206,10 +206,11 @@ def test_live_following_a_real_store_equals_a_replay(tmp_path_factory, ops, cuts
     on the two clocks equals folding the events one by one on the same clocks."""
     from eventsourcing.persistence import StoredEvent
 
-    from domain.store import encode_event, open_app
+    from domain.codec import encode_event
     from projections import checkpoint as cp
     from projections.live import LiveFold
     from projections.replay import replay
+    from store.app import open_app
 
     log = build(ops)
     db = str(tmp_path_factory.mktemp("live") / "ledger.db")

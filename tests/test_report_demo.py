@@ -16,11 +16,11 @@ import pytest
 from domain import events as ev
 from domain.commands import Ledger
 from domain.demo import generate
-from domain.store import open_app
 from domain.validate import business_date
 from projections.filing import Filer
+from store.app import open_app
 from tests.stored import stored_events
-from tui.cli import main
+from tui.cli.main import main
 
 SHARE = {"一档": D(1), "二档": D("0.9"), "三档": D("0.8"), "四档": D("0.6"), "未完成": D(0)}
 

@@ -19,8 +19,8 @@ async def verify_log(view: LedgerView) -> Any:
     import json
     import sys
 
-    from domain.chain import ChainStatus
     from domain.errors import JixiaoError, Problem
+    from store.chain import ChainStatus
 
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tui.cli", "--db", view.ledger.db, "--lang", "en", "verify", "--format", "json",

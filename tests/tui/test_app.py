@@ -274,8 +274,8 @@ def test_under_english_the_events_read_in_english_with_typed_text_as_typed(ledge
 @pytest.mark.sqlite_only  # about the command line, not the store
 def test_no_command_and_tui_open_the_app_as_the_user_given(db_path: str, ledger: Ledger,
                                                           monkeypatch: Any) -> None:
-    from tui import cli
     from tui.app import JixiaoApp
+    from tui.cli import main as cli
 
     opened: list[str] = []
 
@@ -298,7 +298,7 @@ def test_no_command_and_tui_open_the_app_as_the_user_given(db_path: str, ledger:
 def test_the_first_run_creates_the_ledger_with_the_bundled_plan(tmp_path: Any, monkeypatch: Any) -> None:
     import argparse
 
-    from tui.cli_tui import open_or_create
+    from tui.cli.terminal import open_or_create
 
     db = str(tmp_path / "new" / "ledger.db")
     with open_or_create(argparse.Namespace(db=db, lang="zh"), ask=lambda question: False) as ledger:
@@ -310,7 +310,7 @@ def test_a_ledger_that_cannot_be_opened_gets_a_message_not_a_traceback(tmp_path:
     import argparse
 
     from domain.errors import JixiaoError
-    from tui.cli_tui import run
+    from tui.cli.terminal import run
 
     bad = tmp_path / "broken.db"
     bad.write_bytes(b"this is not a ledger" * 100)

@@ -66,7 +66,7 @@ def build(name: str, view: Any) -> Built:
         return r.title, sheets, markdown(r)
     from argparse import Namespace
 
-    from tui.cli_report import REPORTS
+    from tui.cli.report import REPORTS
 
     title, sheets, _ = REPORTS[name](fold, Namespace(section=section, indicator="", ledger=view.ledger),
                                      view.today())
@@ -170,7 +170,7 @@ class ReportsScreen(LedgerScreen):
 
 def export(built: Built, fmt: str, path: str) -> None:
     """Write a built report in `fmt` (xlsx, md, csv) to `path`."""
-    from tui.cli_report import emit
+    from tui.cli.report import emit
 
     title, sheets, document = built
     if fmt == "md" and document is not None:

@@ -12,7 +12,7 @@ import sys
 import time
 from typing import Any
 
-from domain.store import is_postgres, resolve_db
+from store.app import is_postgres, resolve_db
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -24,9 +24,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = dsub.add_parser("status", parents=[common], help="where the ledger is, its events and head")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=db_status)
-    from tui.cli_ledger import _usage
+    from tui.cli.common import usage
 
-    db.set_defaults(default_handler=_usage(db))
+    db.set_defaults(default_handler=usage(db))
 
     p = sub.add_parser("migrate", parents=[common],
                        help="move a ledger between SQLite and PostgreSQL, losslessly")
@@ -39,7 +39,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _lang(args: argparse.Namespace) -> str:
-    from tui.cli import lang_of
+    from tui.cli.common import lang_of
 
     return lang_of(args)
 
@@ -50,13 +50,13 @@ def prepare_views(db: str, lang: str = "zh") -> list[str]:
     trail's text cannot be indexed."""
     if not is_postgres(db):
         return []
-    from projections.pg_views import create_view_tables
+    from store.pg_views import create_view_tables
 
     return create_view_tables(db, lang=lang)
 
 
 def db_migrate(args: argparse.Namespace) -> int:
-    from domain.store import missing_tables, open_app
+    from store.app import missing_tables, open_app
 
     db = resolve_db(getattr(args, "db", None))
     created: list[str] = []
@@ -76,8 +76,8 @@ def db_migrate(args: argparse.Namespace) -> int:
 def db_status(args: argparse.Namespace) -> int:
     import msgspec
 
-    from domain.chain import verify
-    from domain.store import open_app
+    from store.app import open_app
+    from store.chain import verify
 
     db = resolve_db(getattr(args, "db", None))
     app = open_app(db, create=False)
@@ -97,7 +97,7 @@ def db_status(args: argparse.Namespace) -> int:
 
 
 def migrate_cmd(args: argparse.Namespace) -> int:
-    from domain.migrate import location, move
+    from store.migrate import location, move
 
     started = time.monotonic()
     quiet = args.quiet or not sys.stderr.isatty()

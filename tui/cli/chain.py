@@ -11,9 +11,9 @@ from typing import Any
 
 import msgspec
 
-from domain.chain import ChainStatus, parse_head, verify
 from domain.commands import Ledger
 from domain.errors import fail
+from store.chain import ChainStatus, parse_head, verify
 
 chain_log = logging.getLogger("jixiao.chain")
 
@@ -46,7 +46,7 @@ def _workers(text: str) -> int:
 
 
 def _lang(args: argparse.Namespace) -> str:
-    from tui.cli import lang_of
+    from tui.cli.common import lang_of
 
     return lang_of(args)
 
@@ -81,7 +81,7 @@ def verify_cmd(args: argparse.Namespace) -> int:
 
 
 def seal_cmd(args: argparse.Namespace) -> int:
-    from tui.cli_ledger import actor_of
+    from tui.cli.common import actor_of
 
     actor = actor_of(args)
     with _open(args) as ledger:

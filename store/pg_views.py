@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from domain.errors import fail
-from domain.store import pg_connect
+from store.app import pg_connect
 
 CHECKPOINT_TABLE = "jixiao_checkpoint"
 CHECKPOINT_NAME = "year"

@@ -38,7 +38,7 @@ def scan(cursor: Any, last_pos: int, last: bytes, sealed: bytes) -> Scan:
     """Check rows (position, id, version, topic, payload, digest) in position order,
     starting after the link (last_pos, last). `cursor` has fetchmany(), as a DB-API
     cursor does. Only the digests are compared here: a row removed, moved or slipped in
-    breaks the digest after it, and the slow pass (`domain.chain`) says how."""
+    breaks the digest after it, and the slow pass (`store.chain`) says how."""
     pack = HEADER.pack
     count = 0
     claims: list[tuple[int, bytes]] = []

@@ -12,35 +12,13 @@ import msgspec
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain import events as ev
+from domain.codec import decode_event
 from domain.commands import Ledger
 from domain.errors import JixiaoError, fail
-from domain.plan import Plan
 from domain.plan_io import bundled_plan, load_plan
-from domain.store import decode_event, resolve_db
 from domain.validate import parse_date
-from tui.output import render_table, to_json
-
-DEFAULT_ACTOR = "admin"
-
-
-def open_ledger(args: argparse.Namespace, *, create: bool = False) -> Ledger:
-    return Ledger(getattr(args, "db", None), create=create)
-
-
-def actor_of(args: argparse.Namespace) -> str:
-    return getattr(args, "actor", None) or DEFAULT_ACTOR
-
-
-def ledger_plan(args: argparse.Namespace) -> Plan | None:
-    """The ledger's current plan, if a ledger exists where --db points."""
-    db = resolve_db(getattr(args, "db", None))
-    if not db.startswith("postgres") and not Path(db).exists():
-        return None
-    with open_ledger(args) as ledger:
-        directory = ledger.directory()
-        if not directory.plans:
-            return None
-        return ledger.plan_state(ledger.plan_id(directory)).plan
+from tui.cli.common import DEFAULT_ACTOR, actor_of, open_ledger, positive, usage
+from tui.cli.output import render_table, to_json
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -55,7 +33,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     _register_users(sub, common)
 
     p = sub.add_parser("log", parents=[common], help="list raw events with their global position")
-    p.add_argument("--limit", type=_positive, default=50)
+    p.add_argument("--limit", type=positive, default=50)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=log)
 
@@ -72,28 +50,11 @@ def _say(text: str) -> None:
     print(text)
 
 
-def _usage(parser: argparse.ArgumentParser) -> Any:
-    """A handler for a command given without its subcommand: usage, exit status 2."""
-
-    def show(args: argparse.Namespace) -> int:
-        parser.print_usage(sys.stderr)
-        return 2
-
-    return show
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
-    return number
-
-
 def init(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan) if args.plan else bundled_plan()
     with open_ledger(args, create=True) as ledger:
-        from tui.cli import lang_of
-        from tui.cli_db import prepare_views
+        from tui.cli.common import lang_of
+        from tui.cli.db import prepare_views
 
         prepare_views(ledger.db, lang_of(args))  # on PostgreSQL: the read models' tables beside the events
         # a new ledger is created by its admin; loading into one in use is a command
@@ -115,7 +76,7 @@ def _envelope_args(p: argparse.ArgumentParser) -> None:
 def _register_record(sub: Any, common: argparse.ArgumentParser) -> None:
     record = sub.add_parser("record", parents=[common], help="record an event")
     rsub = record.add_subparsers(dest="kind", metavar="KIND")
-    record.set_defaults(default_handler=_usage(record))
+    record.set_defaults(default_handler=usage(record))
 
     def kind(name: str, help_text: str, handler: Any, *, aliases: tuple[str, ...] = ()) -> Any:
         p = rsub.add_parser(name, parents=[common], help=help_text, aliases=list(aliases))
@@ -278,7 +239,7 @@ def _remark(args: argparse.Namespace) -> int:
 def _register_users(sub: Any, common: argparse.ArgumentParser) -> None:
     users = sub.add_parser("users", parents=[common], help="manage users, roles and keys")
     usub = users.add_subparsers(dest="users_command", metavar="ACTION")
-    users.set_defaults(default_handler=_usage(users))
+    users.set_defaults(default_handler=usage(users))
     p = usub.add_parser("add", parents=[common], help="register a user")
     p.add_argument("user")
     p.add_argument("name")
@@ -434,8 +395,8 @@ def import_cmd(args: argparse.Namespace) -> int:
     with open_ledger(args, create=True) as ledger:
         if ledger.max_position():
             raise fail("import.not_empty", where=ledger.db)
-        from tui.cli import lang_of
-        from tui.cli_db import prepare_views
+        from tui.cli.common import lang_of
+        from tui.cli.db import prepare_views
 
         prepare_views(ledger.db, lang_of(args))
         try:

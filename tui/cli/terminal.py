@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.errors import JixiaoError
-from domain.store import is_postgres, resolve_db
+from store.app import is_postgres, resolve_db
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -23,7 +23,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _lang(args: argparse.Namespace) -> str:
-    from tui.cli import lang_of
+    from tui.cli.common import lang_of
 
     return lang_of(args)
 
@@ -66,7 +66,7 @@ def _ask_terminal(question: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.cli_ledger import actor_of
+    from tui.cli.common import actor_of
     from tui.i18n import label
 
     lang = _lang(args)

@@ -21,16 +21,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     from domain.demo import generate
-    from domain.store import open_app, resolve_db
     from projections.filing import Filer
+    from store.app import open_app, resolve_db
 
     for field, value, top in (("units", args.units, 500), ("years", args.years, 20)):
         if not 1 <= value <= top:
             raise fail("demo.range", field=field, actual=value, allowed=top)
     db = resolve_db(getattr(args, "db", None))
     app = open_app(db)
-    from tui.cli import lang_of
-    from tui.cli_db import prepare_views
+    from tui.cli.common import lang_of
+    from tui.cli.db import prepare_views
 
     prepare_views(db, lang_of(args))  # on PostgreSQL: the read models' tables, as `jixiao init` makes them
     try:

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from domain.errors import JixiaoError
+from tui.cli.common import lang_of
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -40,26 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _command_modules() -> list:  # type: ignore[type-arg]
-    from tui import (
-        cli_chain,
-        cli_db,
-        cli_demo,
-        cli_internal,
-        cli_ledger,
-        cli_plan,
-        cli_ranking,
-        cli_report,
-        cli_ssh,
-        cli_tui,
-    )
+    from tui.cli import chain, db, demo, internal, ledger, plan, ranking, report, ssh, terminal
 
-    return [cli_plan, cli_ledger, cli_internal, cli_ranking, cli_report, cli_chain, cli_ssh, cli_tui, cli_demo,
-            cli_db]
-
-
-def lang_of(args: argparse.Namespace) -> str:
-    lang = getattr(args, "lang", None) or os.environ.get("JIXIAO_LANG", "zh")
-    return lang if lang in ("zh", "en") else "zh"
+    return [plan, ledger, internal, ranking, report, chain, ssh, terminal, demo, db]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,9 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         default = getattr(args, "default_handler", None)
         if args.command is None:
-            from tui import cli_tui
+            from tui.cli import terminal
 
-            handler = cli_tui.run
+            handler = terminal.run
         elif default is not None:
             handler = default
         else:
@@ -107,7 +91,7 @@ def _log_refusals(args: argparse.Namespace) -> None:
     import logging
     from pathlib import Path
 
-    from domain.store import is_postgres, resolve_db
+    from store.app import is_postgres, resolve_db
 
     path = os.environ.get("JIXIAO_LOG")
     db = resolve_db(getattr(args, "db", None))

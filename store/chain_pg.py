@@ -1,6 +1,6 @@
 """The hash chain on PostgreSQL: eventsourcing's recorder, chaining in the same transaction.
 
-Kept apart from `domain.chain` because psycopg is an optional dependency.
+Kept apart from `store.chain` because psycopg is an optional dependency.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
-from domain.chain import GENESIS, SEALED_TOPIC, ChainSource, chain_links, chain_table_name
-from domain.chain_scan import Scan, link, scan
 from domain.errors import JixiaoError, fail
+from store.chain import GENESIS, SEALED_TOPIC, ChainSource, chain_links, chain_table_name
+from store.chain_scan import Scan, link, scan
 
 REFUSED_MARK = "jixiao: this position is already chained"
 DDL_LOCK = 0x6A69_7869_616F  # "jixiao": the advisory lock key serialising table creation

@@ -11,7 +11,8 @@ from domain.plan import Plan
 from domain.plan_io import bundled_plan, bundled_plan_text, dump_toml, load_plan, write_plan
 from domain.rules import check
 from projections.plan_tree import TREE_HEADERS, plan_rows, plan_summary, plan_tree
-from tui.output import deliver, render_table, to_json
+from tui.cli.common import lang_of, ledger_plan
+from tui.cli.output import deliver, render_table, to_json
 
 SUMMARY = {
     "zh": "方案合规：{parts}；合计 {total} 分",
@@ -44,7 +45,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _lang(args: argparse.Namespace) -> str:
-    from tui.cli import lang_of
 
     return lang_of(args)
 
@@ -53,12 +53,7 @@ def resolve_plan(args: argparse.Namespace) -> Plan:
     """The plan a command is about: the FILE given, else the ledger's, else the bundled one."""
     if args.file:
         return load_plan(args.file)
-    loader = getattr(sys.modules.get("tui.cli_ledger"), "ledger_plan", None)
-    if loader is not None:
-        plan = loader(args)
-        if plan is not None:
-            return plan
-    return bundled_plan()
+    return ledger_plan(args) or bundled_plan()
 
 
 def check_cmd(args: argparse.Namespace) -> int:

@@ -11,71 +11,16 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 from uuid import UUID
 
-import msgspec
 from eventsourcing.application import Application
 from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent, Transcoder
 
+from domain.codec import decode_event, encoder
 from domain.errors import fail
-from domain.events import EVENT_TYPES, Event
-
-# topic -> (struct, stored version)
-TOPICS: dict[str, tuple[type[Event], int]] = {t.topic(): (t, t.VERSION) for t in EVENT_TYPES}
-
-# (event name, from version) -> function upgrading a decoded dict to the next version
-UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], None]] = {}
-
-
-def upcaster(name: str, from_version: int) -> Callable[[Callable[[dict[str, Any]], None]], Any]:
-    def register(func: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
-        UPCASTERS[(name, from_version)] = func
-        return func
-
-    return register
-
-
-@upcaster("ProgressReported", 1)
-def _progress_v1_v2(state: dict[str, Any]) -> None:
-    """v1 kept what was done, problems and next steps in one `note`."""
-    state["done"] = state.pop("note", "")
-    state.setdefault("problems", "")
-    state.setdefault("next_steps", "")
-
-
-def _register_old_topics() -> None:
-    for event_type in EVENT_TYPES:
-        for version in range(1, event_type.VERSION):
-            TOPICS[f"jixiao:{event_type.__name__}@{version}"] = (event_type, version)
-
-
-_register_old_topics()
-
-_encoder = msgspec.json.Encoder(decimal_format="string")
-_decoders = {t: msgspec.json.Decoder(t) for t in EVENT_TYPES}
-
-
-def encode_event(event: Event) -> bytes:
-    return _encoder.encode(event)
-
-
-def decode_event(topic: str, state: bytes) -> Event:
-    """Decode a stored payload into its typed event, upcasting older versions."""
-    try:
-        event_type, version = TOPICS[topic]
-    except KeyError:
-        raise fail("store.unknown_topic", topic=topic) from None
-    if version == event_type.VERSION:
-        return _decoders[event_type].decode(state)
-    data = msgspec.json.decode(state)
-    while version < event_type.VERSION:
-        UPCASTERS[(event_type.__name__, version)](data)
-        version += 1
-    return msgspec.convert(data, event_type)
 
 
 class _NoTranscoder(Transcoder):
@@ -97,7 +42,7 @@ class MsgspecMapper(Mapper[UUID]):
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,
             topic=domain_event.topic(),
-            state=_encoder.encode(domain_event),
+            state=encoder.encode(domain_event),
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
@@ -114,8 +59,8 @@ class LedgerApp(Application[UUID]):
 
     def construct_recorder(self) -> ApplicationRecorder:
         """The library's recorder for the store, extended to write the hash chain
-        (`domain.chain`) in the same transaction as the events."""
-        from domain.chain import is_chained, recorder_topic
+        (`store.chain`) in the same transaction as the events."""
+        from store.chain import is_chained, recorder_topic
 
         env = self.factory.env
         topic = recorder_topic(env.get("PERSISTENCE_MODULE", ""))

@@ -11,7 +11,7 @@ zero bytes. Each link also names the position of the event before it, so an even
 removed is told apart from one changed. On SQLite the link is two more columns of the
 event's own row (`digest`, `previous`): a save writes no more pages than without the
 chain. On PostgreSQL it is a row of a chain table beside the events
-(`domain.chain_pg`).
+(`store.chain_pg`).
 
 `verify(app)` recomputes the chain from the stored events alone and names the first
 position that breaks and how: an event changed, missing, inserted or reordered. With a
@@ -41,9 +41,9 @@ import msgspec
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from domain.chain_scan import GENESIS, SQLITE_LINKED, Scan, link, scan, scan_sqlite_range
 from domain.errors import fail
 from domain.events import Sealed
+from store.chain_scan import GENESIS, SQLITE_LINKED, Scan, link, scan, scan_sqlite_range
 
 CHAIN_TABLE = "jixiao_chain"  # PostgreSQL's chain table; SQLite ledgers before 2 kept one too
 LINK_COLUMNS = "digest BLOB, previous INTEGER"  # an event's link, in its own row (SQLite)
@@ -196,7 +196,7 @@ def recorder_topic(persistence_module: str) -> str | None:
     """The APPLICATION_RECORDER_TOPIC of the chained recorder for a persistence module."""
     return {
         "eventsourcing.sqlite": f"{__name__}:ChainedSQLiteRecorder",
-        "eventsourcing.postgres": "domain.chain_pg:ChainedPostgresRecorder",
+        "eventsourcing.postgres": "store.chain_pg:ChainedPostgresRecorder",
     }.get(persistence_module)
 
 

@@ -19,7 +19,7 @@ from projections.fold import YearFold
 from projections.replay import replay
 from projections.standings import standings
 from projections.stream import Clocks
-from tui.output import render_table, to_json, write_xlsx_table
+from tui.cli.output import render_table, to_json, write_xlsx_table
 
 # name -> builder(fold, args, today) -> (title, sheets, json data)
 Sheet = tuple[str, list[str], list[list[Any]]]
@@ -95,7 +95,7 @@ def open_fold(ledger: Any, as_of: dt.date | None, known: dt.datetime | None) -> 
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from tui.cli_ledger import open_ledger
+    from tui.cli.common import open_ledger
 
     as_of = parse_date("as-of", args.as_of)
     known = known_at(args.known_at)
@@ -222,7 +222,7 @@ def veto_rows(s: Any, args: argparse.Namespace) -> list[list[Any]]:
     return [["一票否决", names.get(v.section, v.section) or "单位", note] for v, note in veto_notes(s, reader(args))]
 
 
-from tui import cli_reports as _more  # noqa: E402  (registers the other reports, in order)
+from tui.cli import reports as _more  # noqa: E402  (registers the other reports, in order)
 
 file_report = _more.file_report
 audit_report = _more.audit_report

@@ -19,15 +19,15 @@ from projections.internal import InternalResults, replay_internal, results_for
 from projections.internal_report import markdown, sheets, title
 from projections.replay import replay
 from projections.stream import read_at
-from tui.cli_report import DOCUMENTS, plan_or_fail, reader, report
+from tui.cli.report import DOCUMENTS, plan_or_fail, reader, report
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    from tui.cli_ledger import _usage
+    from tui.cli.common import usage
 
     top = sub.add_parser("internal", parents=[common], help="the internal evaluation (内部考评) and bonus split")
     isub = top.add_subparsers(dest="internal_command", metavar="ACTION")
-    top.set_defaults(default_handler=_usage(top))
+    top.set_defaults(default_handler=usage(top))
 
     def action(name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:
         p = isub.add_parser(name, parents=[common], help=help_text)
@@ -90,7 +90,7 @@ def _done(ledger: Any, event: Any) -> int:
 
 
 def _call(args: argparse.Namespace, call: Any) -> int:
-    from tui.cli_ledger import actor_of, open_ledger
+    from tui.cli.common import actor_of, open_ledger
 
     with open_ledger(args) as ledger:
         return _done(ledger, call(ledger, actor_of(args)))
@@ -151,7 +151,7 @@ def lock_now(ledger: Any, actor: str, *, reason: str = "", source: str = "cli",
 
 
 def _lock(args: argparse.Namespace) -> int:
-    from tui.cli_ledger import actor_of, open_ledger
+    from tui.cli.common import actor_of, open_ledger
 
     with open_ledger(args) as ledger:
         return _done(ledger, lock_now(ledger, actor_of(args), reason=args.reason))

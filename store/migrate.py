@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from domain.chain import GENESIS, ChainStatus, verify
-from domain.chain_scan import link
 from domain.errors import fail
-from domain.store import LedgerApp, _safe, is_postgres, open_app, pg_connect
+from store.app import LedgerApp, _safe, is_postgres, open_app, pg_connect
+from store.chain import GENESIS, ChainStatus, verify
+from store.chain_scan import link
 
 BATCH = 5000
 

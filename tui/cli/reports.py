@@ -27,7 +27,7 @@ from projections.forms import (
 )
 from projections.self_inspection import markdown, self_inspection
 from projections.work_ledger import work_ledger, work_ledgers
-from tui.cli_report import DOCUMENTS, moment_of, plan_or_fail, reader, report
+from tui.cli.report import DOCUMENTS, moment_of, plan_or_fail, reader, report
 
 PERIOD = re.compile(r"^(?:(\d{4}))?Q([1-4])$")
 
@@ -251,7 +251,7 @@ FILED_AS = {"quarterly": "quarterly", "decomposition": "decomposition", "contact
 def file_report(fold: YearFold, args: argparse.Namespace, today: dt.date) -> int:
     """File the report as it is now: its JSON and digest go into a ReportFiled event."""
     from projections.filing import report_content
-    from tui.cli_ledger import actor_of
+    from tui.cli.common import actor_of
 
     name = FILED_AS.get(args.name)
     if name is None:

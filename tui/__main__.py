@@ -1,0 +1,5 @@
+"""`python -m tui`: the same entry point as the `jixiao` command."""
+
+from tui.cli.main import main
+
+raise SystemExit(main())
