@@ -38,7 +38,7 @@ def check(url: str, head: str | None = None) -> Any:
 
 
 def test_chain_on_postgres(postgres_db: str, clock: Clock) -> None:
-    from store.chain_pg import ChainedPostgresRecorder
+    from store.postgres.recorder import ChainedPostgresRecorder
 
     with open_ledger(postgres_db, clock=clock) as ledger:
         assert isinstance(ledger.app.recorder, ChainedPostgresRecorder)

@@ -114,7 +114,7 @@ def test_sixteen_writers_for_a_bounded_time_lose_and_duplicate_nothing(postgres_
 def _stall_in_transaction(url: str, inside: Any) -> None:
     """A writer that stops for good in the middle of its transaction, after its event
     and chain link are inserted and before the commit."""
-    from domain import chain_pg
+    from store.postgres import recorder as chain_pg
 
     original = chain_pg.ChainedPostgresRecorder._fetch_ids_after_insert_events
 
