@@ -122,10 +122,3 @@ def open_app(db: str, *, create: bool = True) -> LedgerApp:
             app.close()
             raise fail("store.unopenable", where=where.safe, detail=safe(str(exc))) from None
     return app
-
-
-def missing_tables(app: LedgerApp) -> list[str]:
-    """The ledger's PostgreSQL tables (events and chain) not yet created in its database."""
-    from store.postgres.schema import missing
-
-    return missing(app.recorder)
