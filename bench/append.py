@@ -32,8 +32,8 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import events as ev
 from domain.aggregates import IndicatorAggregate
-from domain.commands import Ledger
 from domain.plan_io import bundled_plan
+from store import open_ledger
 from store.app import LedgerApp, prepare_sqlite_path, store_env
 
 TARGET = 1.5
@@ -85,7 +85,7 @@ def store(path: Path, n: int, batch: int) -> float:
 
 
 def command_layer(path: Path, n: int, latencies: list[float]) -> float:
-    with Ledger(str(path)) as ledger:
+    with open_ledger(str(path)) as ledger:
         ledger.bootstrap(bundled_plan())
         began = time.perf_counter()
         for i in range(n):

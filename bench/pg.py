@@ -137,10 +137,10 @@ def writer_tasks(count: int) -> list[tuple[str, list[str]]]:
 
 def _append_worker(db: str, user: str, indicators: list[str], seconds: float, start: Any,
                    results: Any) -> None:
-    from domain.commands import Ledger
+    from store import open_ledger
 
     latencies: list[float] = []
-    with Ledger(db, create=False) as ledger:
+    with open_ledger(db, create=False) as ledger:
         ledger.report_progress(user, indicators[0], period="2021Q1", percent=1, done="warm-up")
         start.wait()
         deadline = time.monotonic() + seconds
@@ -270,9 +270,9 @@ def bench_replay(url: str, events: int, keep: str | None) -> dict[str, Any]:
 
 # -- follow --------------------------------------------------------------------------------
 def _follow_writer(db: str, count: int, gap: float, out: Any) -> None:
-    from domain.commands import Ledger
+    from store import open_ledger
 
-    with Ledger(db, create=False) as ledger:
+    with open_ledger(db, create=False) as ledger:
         out.send(("ready", 0, 0.0))
         for i in range(count):
             time.sleep(gap)
@@ -352,12 +352,13 @@ import asyncio, json, random, resource, sys, time
 db, actor, indicators, out = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[6]
 think, until = float(sys.argv[4]), float(sys.argv[5])
 from domain.commands import Ledger
+from store import open_ledger
 from tui.app import JixiaoApp
 from tui.screens.standings import StandingsScreen
 
 async def main():
     seen, saved, took, errors = [], [], [], []
-    with Ledger(db, create=False) as ledger:
+    with open_ledger(db, create=False) as ledger:
         app = JixiaoApp(ledger, actor, steady=True)
         async with app.run_test(size=(100, 30)) as pilot:
             while not (isinstance(app.screen, StandingsScreen) and app.screen._shown >= 0):
@@ -414,6 +415,7 @@ def bench_clerks(url: str, levels: list[int], think: float, seconds: float) -> l
     from domain.demo import generate
     from projections.checkpoint import checkpoint_path
     from projections.live import LiveFold
+    from store import open_store
     from store.app import open_app
     from store.pg_views import create_view_tables
 
@@ -422,7 +424,8 @@ def bench_clerks(url: str, levels: list[int], think: float, seconds: float) -> l
     rows = []
     with tempfile.TemporaryDirectory() as tmp, database(url) as demo:
         # a demo year, and the checkpoint every session opens from
-        generate(demo)
+        with open_store(demo) as demo_store:
+            generate(demo_store)
         create_view_tables(demo)
         app = open_app(demo, create=False)
         live = LiveFold(app, checkpoint=checkpoint_path(demo))

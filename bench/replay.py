@@ -62,17 +62,18 @@ def generate(db: str, events: int, seed: int) -> int:
     from domain.commands import Ledger
     from domain.demo import DemoClock, at, unit_plan
     from domain.plan_io import bundled_plan
-    from store.app import open_app
+    from store import open_store
 
     base = bundled_plan()
     units = max(1, round(events / PER_UNIT))
     rng = random.Random(seed)
-    app = open_app(db)
+    store = open_store(db)
+    app = store.app
     clock = DemoClock(at(dt.date(2021, 1, 4), 9))
     plans = []
     for k in range(units):  # the plans and people, through the commands
         plan = unit_plan(base, k, 0, random.Random(f"{seed}:{k}"))
-        Ledger(db, clock=clock, plan=(plan.unit, plan.year), app=app).bootstrap(plan, actor="admin")
+        Ledger(store, clock=clock, plan=(plan.unit, plan.year)).bootstrap(plan, actor="admin")
         plans.append(plan)
     written = app.recorder.max_notification_id() or 0
     left = events - written

@@ -42,6 +42,7 @@ CHILD = r"""
 import asyncio, datetime as dt, json, resource, sys, time
 launched = float(sys.argv[2])
 from domain.commands import Ledger
+from store import open_ledger
 from tui.app import JixiaoApp
 from tui.screens.standings import StandingsScreen
 
@@ -50,7 +51,7 @@ def ms(t0):
 
 async def main():
     out = {}
-    with Ledger(sys.argv[1], create=False) as ledger:
+    with open_ledger(sys.argv[1], create=False) as ledger:
         app = JixiaoApp(ledger, "admin", poll_interval=None, steady=True)
         async with app.run_test(size=(100, 30)) as pilot:
             while not (isinstance(app.screen, StandingsScreen) and app.screen._shown >= 0):

@@ -41,8 +41,9 @@ from domain import events as ev
 from domain.aggregates import IndicatorAggregate
 from domain.codec import encode_event
 from store.app import LedgerApp, prepare_sqlite_path, store_env
-from store.chain import PARALLEL_MIN, verify
+from store.chain import verify
 from store.chain_scan import HEADER
+from store.sqlite.chain_source import PARALLEL_MIN
 
 NOTE = "完成高新技术企业申报材料审核推荐，组织培训两场，走访企业{}家"
 VERIFY_TARGET = 2.0

@@ -642,9 +642,7 @@ class Ledger(InternalEvaluation, LedgerBase):
             role = authorise(user, "seal")
             if not 0 < position <= self.max_position():
                 raise fail("ledger.no_event", position=position)
-            from store.chain import digest_at
-
-            if digest_at(self.app, position) != digest:
+            if self.store.digest_at(position) != digest:
                 raise fail("cmd.seal_mismatch", position=position)
             unit = self.unit(state.id)
             unit.trigger(ev.Sealed, position=position, digest=digest,

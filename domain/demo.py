@@ -10,7 +10,7 @@ are filed on or just after their deadlines. Every action goes through `Ledger`, 
 rule and permission is checked, and a settable clock steps through the year so recorded
 times fall where they would have.
 
-`generate(db, seed=..., units=N, years=Y)` scales the same story to a county: N units,
+`generate(store, seed=..., units=N, years=Y)` scales the same story to a county: N units,
 each with its own plan (and people), for Y consecutive years, interleaved in time.
 The same seed gives the same ledger.
 """
@@ -29,8 +29,8 @@ import msgspec
 from domain.commands import Ledger
 from domain.plan import Indicator, Plan
 from domain.plan_io import bundled_plan
+from domain.ports import EventStore
 from domain.validate import BUSINESS_TZ
-from store.app import open_app
 
 UNITS = ("安溪县教育局", "安溪县财政局", "安溪县农业农村局", "安溪县工业和信息化局", "安溪县自然资源局",
          "安溪县住房和城乡建设局", "安溪县交通运输局", "安溪县水利局", "安溪县商务局",
@@ -422,31 +422,28 @@ class YearStory:
         self.add(self.when(self.day(11, 10), self.day(11, 12)), run, f"reassign {ind.id}")
 
 
-def generate(db: str, *, seed: int = 2021, units: int = 1, years: int = 1, plan: Plan | None = None,
+def generate(store: EventStore, *, seed: int = 2021, units: int = 1, years: int = 1, plan: Plan | None = None,
              content: Content | None = None, progress: Callable[[int, int], None] | None = None) -> DemoStats:
-    """Record a generated county's years into the ledger at `db` (a new or empty ledger)."""
+    """Record a generated county's years into an opened store (a new or empty ledger's;
+    `store.open_store(db)`); the caller closes it."""
     base = plan or bundled_plan()
-    app = open_app(db)
     clock = DemoClock(at(dt.date(base.year, 9, 15), 8))
     stats = DemoStats(units=units, years=years)
     actions: list[Action] = []
-    try:
-        for y in range(years):
-            for k in range(units):
-                rng = random.Random(f"{seed}:{k}:{y}")
-                unit = unit_plan(base, k, y, rng)
-                ledger = Ledger(db, clock=clock, plan=(unit.unit, unit.year), app=app)
-                actions += YearStory(ledger, unit, k, rng, content).build()
-                stats.plans.append((unit.unit, unit.year))
-        actions.sort()
-        start = app.recorder.max_notification_id() or 0
-        for n, action in enumerate(actions, start=1):
-            clock.now = action.moment
-            action.run()
-            if progress is not None:
-                progress(n, len(actions))
-        stats.actions = len(actions)
-        stats.events = (app.recorder.max_notification_id() or 0) - start
-    finally:
-        app.close()
+    for y in range(years):
+        for k in range(units):
+            rng = random.Random(f"{seed}:{k}:{y}")
+            unit = unit_plan(base, k, y, rng)
+            ledger = Ledger(store, clock=clock, plan=(unit.unit, unit.year))
+            actions += YearStory(ledger, unit, k, rng, content).build()
+            stats.plans.append((unit.unit, unit.year))
+    actions.sort()
+    start = store.head()
+    for n, action in enumerate(actions, start=1):
+        clock.now = action.moment
+        action.run()
+        if progress is not None:
+            progress(n, len(actions))
+    stats.actions = len(actions)
+    stats.events = store.head() - start
     return stats

@@ -43,3 +43,19 @@ def fail(code: str, where: str = "", line: int | None = None, **params: object) 
     return JixiaoError(
         Problem(code=code, where=where, line=line, params={k: str(v) for k, v in params.items()})
     )
+
+
+class WriteConflict(JixiaoError):
+    """The store refused a save because another writer stored events for one of the same
+    aggregates first (raised by the store; the ledger reloads and decides again)."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(Problem(code="ledger.conflict", params={"attempts": "1", "detail": detail}))
+
+
+class StoreUnreachable(JixiaoError):
+    """The store did not answer: a server restarting or out of reach, a file locked for
+    too long (raised by the store, its detail without any password)."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(Problem(code="store.unreachable", params={"detail": detail}))

@@ -1,8 +1,11 @@
-"""The ledger service: opening the store, loading aggregates, deciding with retries.
+"""The ledger service: loading aggregates from a store, deciding with retries.
+
+The store is handed in (`domain.ports.EventStore`; `store.open_ledger` opens one for a
+ledger location): nothing here knows SQL or which backend holds the log.
 
 A command is a `decide` function: it loads what it needs, checks, and triggers events
 on aggregates. `run` saves the result in one transaction; a version conflict with a
-concurrent writer (IntegrityError) discards everything, reloads and decides again, a
+concurrent writer (`WriteConflict`) discards everything, reloads and decides again, a
 bounded number of times, and then reports the conflict. Nothing is merged silently.
 
 Aggregates once loaded are kept and brought up to date with only the events stored
@@ -22,8 +25,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
-
 from domain import events as ev
 from domain.aggregates import (
     DIRECTORY_ID,
@@ -35,8 +36,8 @@ from domain.aggregates import (
     indicator_id,
     unit_id,
 )
-from domain.errors import JixiaoError, fail
-from store.app import LedgerApp, open_app, resolve_db
+from domain.errors import JixiaoError, StoreUnreachable, WriteConflict, fail
+from domain.ports import EventStore
 
 A = TypeVar("A", bound=Aggregate)
 MAX_ATTEMPTS = 30
@@ -61,11 +62,9 @@ def utcnow() -> dt.datetime:
 class LedgerBase:
     """One open ledger: a store, a clock and the plan commands act on."""
 
-    def __init__(self, db: str | None = None, *, clock: Callable[[], dt.datetime] = utcnow,
-                 create: bool = True, plan: tuple[str, int] | None = None,
-                 app: LedgerApp | None = None) -> None:
-        self.db = resolve_db(db)
-        self.app = app if app is not None else open_app(self.db, create=create)
+    def __init__(self, store: EventStore, *, clock: Callable[[], dt.datetime] = utcnow,
+                 plan: tuple[str, int] | None = None) -> None:
+        self.store = store
         self.clock = clock
         self.plan_key = plan
         self.last_positions: list[int] = []
@@ -74,8 +73,19 @@ class LedgerBase:
         self._head: int | None = None  # the log head read for the decision under way
         self._lock = threading.RLock()
 
+    @property
+    def db(self) -> str:
+        """The ledger location (a SQLite path or a postgresql:// URL)."""
+        return self.store.location
+
+    @property
+    def app(self) -> Any:
+        """The store's eventsourcing application, for the read side until it reads through
+        the store's own parts; the rules never use it."""
+        return self.store.app  # type: ignore[attr-defined]
+
     def close(self) -> None:
-        self.app.close()
+        self.store.close()
 
     def __enter__(self) -> LedgerBase:
         return self
@@ -98,8 +108,8 @@ class LedgerBase:
             else:
                 aggregate, current_at = cls(aggregate_id), None
             if current_at is None or current_at != self._head:
-                for stored in self.app.recorder.select_events(aggregate_id, gt=aggregate.version):
-                    aggregate.apply(self.app.mapper.to_domain_event(stored))
+                for event in self.store.events_of(aggregate_id, aggregate.version):
+                    aggregate.apply(event)
             self._keep(aggregate, self._head)
             return aggregate if view else aggregate.clone()  # type: ignore[return-value]
 
@@ -138,15 +148,13 @@ class LedgerBase:
 
     def event_at(self, position: int) -> tuple[UUID, ev.Event]:
         """The stored event at a global position (as shown by `jixiao log`)."""
-        rows = self.app.recorder.select_notifications(start=position, limit=1, stop=position)
-        if not rows:
+        found = self.store.event_at(position)
+        if found is None:
             raise fail("ledger.no_event", position=position)
-        row = rows[0]
-        event = self.app.mapper.to_domain_event(row)
-        return row.originator_id, event
+        return found
 
     def max_position(self) -> int:
-        return self.app.recorder.max_notification_id() or 0
+        return self.store.head()
 
     # -- deciding -----------------------------------------------------------------
     def envelope(self, actor: str, role: str, effective: dt.date | None, reason: str,
@@ -172,29 +180,28 @@ class LedgerBase:
                 try:
                     head = self._head = self.max_position()
                     aggregates = decide()
+                except StoreUnreachable as exc:
+                    # the server is restarting or out of reach: wait a while, then say so
+                    unreachable = unreachable or time.monotonic()
+                    if time.monotonic() - unreachable > UNREACHABLE_WAIT:
+                        refusals.warning("unreachable: actor=%s command=%s: %s", actor, what,
+                                         exc.message("en"))
+                        raise
+                    time.sleep(0.5)
+                    continue
                 except JixiaoError as exc:
                     refusals.warning("refused: actor=%s command=%s: %s", actor, what,
                                      exc.message("en"))
                     raise
-                except (OperationalError, InterfaceError) as exc:
-                    # the server is restarting or out of reach: wait a while, then say so
-                    unreachable = unreachable or time.monotonic()
-                    if time.monotonic() - unreachable > UNREACHABLE_WAIT:
-                        from store.app import _safe
-
-                        refusals.warning("unreachable: actor=%s command=%s: %s", actor, what, exc)
-                        raise fail("store.unreachable", detail=_safe(str(exc))) from None
-                    time.sleep(0.5)
-                    continue
                 finally:
                     self._head = None
                 pending = [e for a in aggregates for e in a._pending]
                 try:
-                    recordings = self.app.save(*aggregates)
-                except (IntegrityError, OperationalError):
+                    positions = self.store.save(aggregates)
+                except (WriteConflict, StoreUnreachable):  # a locked file counts as a conflict
                     time.sleep(backoff(attempt))
                     continue
-                self.last_positions = [r.notification.id for r in recordings]
+                self.last_positions = positions
                 self._saved(aggregates, head, self.last_positions)
                 return pending
         refusals.warning("conflict: actor=%s command=%s", actor, what)

@@ -91,6 +91,12 @@ CATALOGUE.update({
     "store.unopenable": ("无法打开台账：{detail}", "cannot open the ledger: {detail}"),
     "store.no_tables": ("数据库中没有台账表（{tables}）：请先运行 jixiao init 或 jixiao db migrate",
                         "no ledger tables ({tables}) in this database: run `jixiao init` or `jixiao db migrate` first"),
+    "store.schema_old": ("台账的存储结构是第 {version} 版，本程序使用第 {known} 版：请由管理员运行 jixiao db migrate",
+                         "the ledger's schema is at version {version}, this release writes version {known}: "
+                         "have its owner run `jixiao db migrate`"),
+    "store.schema_new": ("台账的存储结构是第 {version} 版，比本程序（第 {known} 版）新：请升级 jixiao",
+                         "the ledger's schema is at version {version}, newer than this release's {known}: "
+                         "upgrade jixiao"),
     "store.unreachable": ("台账数据库暂时无法访问（{detail}）：请先用 jixiao log 查看是否已记录，再重试",
                           "the ledger's database does not answer ({detail}); check `jixiao log` for "
                           "the entry before trying again"),

@@ -20,12 +20,19 @@ RawRow = tuple[int, str, str, bytes]
 
 
 class EventStore(Protocol):
-    """What the ledger service (`domain.ledger`) needs to load and save aggregates."""
+    """What the ledger service (`domain.ledger`) needs to load and save aggregates.
+
+    `store.open_store` opens one for a ledger location (`store.open_ledger` binds a
+    `domain.commands.Ledger` to it); a rule test may hand the ledger any object that
+    keeps these promises, in memory.
+    """
 
     location: str  # the ledger location: a SQLite path or a postgresql:// URL (no password)
+    kind: str  # "sqlite" or "postgres": decided once, when the store was opened
 
-    def events_of(self, aggregate_id: UUID, after_version: int) -> Iterable[Event]:
-        """The decoded events of one aggregate after a version, in order."""
+    def events_of(self, aggregate_id: UUID, after_version: int) -> Sequence[Event]:
+        """The decoded events of one aggregate after a version, in order.
+        Raises `domain.errors.StoreUnreachable` when the store does not answer."""
 
     def save(self, aggregates: Sequence[Any]) -> list[int]:
         """Store the aggregates' pending events in one transaction; their positions.
@@ -33,7 +40,14 @@ class EventStore(Protocol):
         `domain.errors.StoreUnreachable` when the store does not answer."""
 
     def head(self) -> int:
-        """The position of the last stored event (0 for an empty log)."""
+        """The position of the last stored event (0 for an empty log).
+        Raises `domain.errors.StoreUnreachable` when the store does not answer."""
+
+    def event_at(self, position: int) -> tuple[UUID, Event] | None:
+        """The originator id and decoded event stored at a position; None if none is."""
+
+    def digest_at(self, position: int) -> str | None:
+        """The hash chain's digest (hex) stored at a position; None if there is none."""
 
     def close(self) -> None: ...
 

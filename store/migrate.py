@@ -14,18 +14,23 @@ are projections and are rebuilt from the events where the ledger now lives.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from domain.errors import fail
-from store.app import LedgerApp, _safe, is_postgres, open_app, pg_connect
-from store.chain import GENESIS, ChainStatus, verify
-from store.chain_scan import link
+from store.app import LedgerApp, open_app
+from store.chain import GENESIS, ChainStatus, link, verify
+from store.location import Location, safe
+from store.sqlite.move import SQLiteWriter, refuse_nonempty
 
 BATCH = 5000
+_SQLiteWriter = SQLiteWriter
+try:
+    from store.postgres.move import PostgresWriter as _PostgresWriter
+except ImportError:  # pragma: no cover - psycopg is not installed: no PostgreSQL target
+    _PostgresWriter = None  # type: ignore[assignment,misc]
 
 
 @dataclass(frozen=True)
@@ -40,31 +45,28 @@ class Moved:
 
 def location(text: str) -> str:
     """A ledger location from `sqlite:PATH`, a bare path, or a postgresql:// URL."""
-    if is_postgres(text):
-        return text
-    if text.startswith("sqlite://"):
-        return text.removeprefix("sqlite://")
-    return text.removeprefix("sqlite:")
+    return Location.of(text).text
 
 
 def move(source: str, target: str, *, progress: Callable[[int], None] | None = None) -> Moved:
     """Copy every event and chain link of the ledger at `source` into the empty ledger at
     `target` (created if need be), keeping positions; verify the chain on arrival."""
-    source, target = location(source), location(target)
-    if _same(source, target):
-        raise fail("migrate.same", where=_safe(target))
-    if not is_postgres(target) and Path(target).exists() and Path(target).stat().st_size:
-        _refuse_nonempty_sqlite(target)
+    src_at, dst_at = Location.of(source), Location.of(target)
+    source, target = src_at.text, dst_at.text
+    if src_at.same_as(dst_at):
+        raise fail("migrate.same", where=dst_at.safe)
+    if not dst_at.is_postgres and Path(target).exists() and Path(target).stat().st_size:
+        refuse_nonempty(target)
     src = open_app(source, create=False)
     try:
         status = verify(src)
         if not status.ok:
-            raise fail("migrate.source_broken", where=_safe(source), detail=status.message("en"))
+            raise fail("migrate.source_broken", where=safe(source), detail=status.message("en"))
         dst = open_app(target, create=True)
         try:
             if dst.recorder.max_notification_id() or _chain_rows(dst):
-                raise fail("migrate.not_empty", where=_safe(target))
-            writer = _PostgresWriter(dst, target) if is_postgres(target) else _SQLiteWriter(dst)
+                raise fail("migrate.not_empty", where=safe(target))
+            writer = _PostgresWriter(dst, target) if dst_at.is_postgres else _SQLiteWriter(dst)
         finally:
             dst.close()
         with contextlib.closing(writer):
@@ -78,27 +80,8 @@ def move(source: str, target: str, *, progress: Callable[[int], None] | None = N
         dst.close()
     if not arrived.ok or (arrived.count, arrived.position) != (count, position) or (
             count and arrived.digest != digest):
-        raise fail("migrate.mismatch", where=_safe(target), detail=arrived.message("en"))
+        raise fail("migrate.mismatch", where=safe(target), detail=arrived.message("en"))
     return Moved(count=count, position=position, digest=digest, target=arrived)
-
-
-def _same(a: str, b: str) -> bool:
-    if is_postgres(a) or is_postgres(b):
-        return a == b
-    return Path(a).resolve() == Path(b).resolve()
-
-
-def _refuse_nonempty_sqlite(path: str) -> None:
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            row = conn.execute("SELECT count(*) FROM stored_events").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        raise fail("migrate.not_empty", where=path) from None
-    if row[0]:
-        raise fail("migrate.not_empty", where=path)
 
 
 def _chain_rows(app: LedgerApp) -> bool:
@@ -134,74 +117,6 @@ def _copy(src: LedgerApp, writer: Any, progress: Callable[[int], None] | None) -
     if progress is not None:
         progress(count)
     return count, last_pos, last.hex() if count else GENESIS.hex()
-
-
-class _SQLiteWriter:
-    """One write transaction on the target SQLite file: events at their positions (rowid)."""
-
-    def __init__(self, app: LedgerApp) -> None:
-        recorder: Any = app.recorder
-        self.events = recorder.events_table_name
-        self.conn = sqlite3.connect(recorder.datastore.pool.db_name, isolation_level=None, timeout=30)
-        self.conn.execute("PRAGMA synchronous=FULL")
-        self.conn.execute("BEGIN IMMEDIATE")
-        self.done = False
-
-    def write(self, batch: list[tuple[Any, ...]]) -> None:
-        self.conn.executemany(f"INSERT INTO {self.events} (rowid, originator_id, originator_version, "
-                              "topic, state, previous, digest) VALUES (?,?,?,?,?,?,?)", batch)
-
-    def commit(self, last_position: int) -> None:
-        self.conn.execute("COMMIT")
-        self.done = True
-
-    def close(self) -> None:
-        if not self.done:
-            with contextlib.suppress(sqlite3.Error):
-                self.conn.execute("ROLLBACK")
-        self.conn.close()
-
-
-class _PostgresWriter:
-    """One transaction on the target database: COPY of events (with their notification
-    ids) and links under the lock writers take, then the id sequence moved past them."""
-
-    def __init__(self, app: LedgerApp, db: str) -> None:
-        from psycopg.sql import SQL, Identifier
-
-        recorder: Any = app.recorder
-        schema = recorder.datastore.schema
-        self.events = SQL("{}.{}").format(Identifier(schema), Identifier(recorder.events_table_name))
-        self.chain = SQL("{}.{}").format(Identifier(schema), Identifier(recorder.chain_table))
-        self.sequence = f"{schema}.{recorder.events_table_name}"
-        self.conn = pg_connect(db, autocommit=False)
-        self.conn.execute(SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(self.events))
-        self.done = False
-        self._copy_events = SQL("COPY {} (notification_id, originator_id, originator_version, topic, state) "
-                                "FROM STDIN").format(self.events)
-        self._copy_links = SQL("COPY {} (position, previous, digest) FROM STDIN").format(self.chain)
-
-    def write(self, batch: list[tuple[Any, ...]]) -> None:
-        with self.conn.cursor() as cursor:
-            with cursor.copy(self._copy_events) as copy:
-                for row in batch:
-                    copy.write_row(row[:5])
-            with cursor.copy(self._copy_links) as copy:
-                for row in batch:
-                    copy.write_row((row[0], row[5], row[6]))
-
-    def commit(self, last_position: int) -> None:
-        if last_position:
-            self.conn.execute("SELECT setval(pg_get_serial_sequence(%s, 'notification_id'), %s)",
-                              (self.sequence, last_position))
-        self.conn.commit()
-        self.done = True
-
-    def close(self) -> None:
-        if not self.done:
-            with contextlib.suppress(Exception):
-                self.conn.rollback()
-        self.conn.close()
 
 
 def rows(app: LedgerApp) -> Iterator[tuple[int, str, int, str, bytes]]:

@@ -21,6 +21,7 @@ import pytest
 
 from domain.commands import Ledger
 from domain.plan_io import bundled_plan
+from store import open_ledger
 from tests import pg
 from tests.pg import postgres_cluster, postgres_db, postgres_server
 
@@ -101,7 +102,7 @@ def db_path(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str
 
 @pytest.fixture
 def ledger(db_path: str, backend: str, clock: Clock) -> Iterator[Ledger]:
-    with Ledger(db_path, clock=clock) as opened:
+    with open_ledger(db_path, clock=clock) as opened:
         if backend == "postgres":  # the read models' tables, as `jixiao init` makes them
             from store.pg_views import create_view_tables
 

@@ -13,11 +13,11 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-from domain.commands import Ledger
 from domain.demo import generate
 from projections import audit
 from projections.audit import TABLE, TEXT_TABLE, AuditFilter, AuditTrail
 from projections.filing import Filer
+from store import open_ledger, open_store
 from store.app import open_app
 from store.pg_views import TEXT_INDEX, allow_ddl, create_text_index
 
@@ -38,7 +38,8 @@ def trail_db(tmp_path_factory) -> str:
     db = str(tmp_path_factory.mktemp("audit-text") / "demo.db")
     app = open_app(db)
     filer = Filer(app)
-    generate(db, seed=11, content=filer)
+    with open_store(db) as demo_store:
+        generate(demo_store, seed=11, content=filer)
     filer.close()
     app.close()
     return db
@@ -79,7 +80,7 @@ def assert_same_as_like(trail: AuditTrail) -> None:
 
 
 def test_the_text_filter_finds_what_like_found(trail_db, tmp_path, monkeypatch):
-    with Ledger(trail_db) as ledger, AuditTrail(trail_db, path=str(tmp_path / "audit.db")) as trail:
+    with open_ledger(trail_db) as ledger, AuditTrail(trail_db, path=str(tmp_path / "audit.db")) as trail:
         trail.refresh(ledger.app)
         check_index(trail)
         # three characters and more are looked up in the index, fewer are scanned
@@ -112,7 +113,7 @@ def test_the_text_filter_finds_what_like_found(trail_db, tmp_path, monkeypatch):
 
 def test_a_file_without_the_text_index_is_rebuilt(trail_db, tmp_path):
     path = str(tmp_path / "audit.db")
-    with Ledger(trail_db) as ledger:
+    with open_ledger(trail_db) as ledger:
         with AuditTrail(trail_db, path=path) as trail:
             n = trail.refresh(ledger.app)
             # as a file written before the text was indexed
@@ -181,7 +182,7 @@ def pg_results(trail: AuditTrail, f: dict[str, Any], *, index: bool) -> tuple[li
 def test_on_postgres_the_text_filter_finds_what_like_found(trail_db, utf8_db):
     """The same rows, order, count and pages through the index as the LIKE finds without it
     (PostgreSQL's LIKE is case-sensitive: "pdf" is not "PDF" there)."""
-    with Ledger(trail_db) as ledger, pg_trail(trail_db, utf8_db) as trail:
+    with open_ledger(trail_db) as ledger, pg_trail(trail_db, utf8_db) as trail:
         trail.refresh(ledger.app)
         trail.conn.execute(f"ANALYZE {TABLE}")
         found = 0
@@ -205,7 +206,7 @@ def test_on_postgres_the_text_filter_finds_what_like_found(trail_db, utf8_db):
 def test_on_postgres_a_search_of_three_characters_reads_the_trigram_index(trail_db, utf8_db):
     """A demo year is small enough to scan, so this test's own connection forbids scanning
     the table whole: what is left is the index, where the text has trigrams."""
-    with Ledger(trail_db) as ledger, pg_trail(trail_db, utf8_db) as trail:
+    with open_ledger(trail_db) as ledger, pg_trail(trail_db, utf8_db) as trail:
         trail.refresh(ledger.app)
         trail.conn.execute(f"ANALYZE {TABLE}")
         trail.conn.execute("SET enable_seqscan = off")

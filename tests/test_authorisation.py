@@ -22,6 +22,7 @@ from domain.commands import Ledger
 from domain.errors import JixiaoError
 from domain.plan import Tier
 from domain.plan_io import bundled_plan
+from store import open_ledger
 from store.chain import digest_at
 from tests.conftest import Clock
 from tests.stored import sha, ssh_key, stored_events
@@ -127,7 +128,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, d
     path = tmp_path_factory.mktemp("authz") / "template.db"
     clock = Clock(dt.datetime(2021, 10, 8, 2, 0, tzinfo=dt.UTC))
     at: dict[str, Any] = {}
-    with Ledger(str(path), clock=clock) as ledger:
+    with open_ledger(str(path), clock=clock) as ledger:
         ledger.bootstrap(bundled_plan())
         ledger.report_progress("yijiepin", "K04.1", period="2021Q3", percent=50, done="准备")
         at["progress"] = ledger.last_positions[-1]
@@ -152,7 +153,7 @@ def case(template: tuple[Path, dict[str, Any]], tmp_path: Path) -> Iterator[tupl
     copy = tmp_path / "case.db"
     shutil.copyfile(source, copy)
     clock = Clock(dt.datetime(2021, 10, 8, 3, 0, tzinfo=dt.UTC))
-    with Ledger(str(copy), clock=clock) as ledger:
+    with open_ledger(str(copy), clock=clock) as ledger:
         yield ledger, at
 
 

@@ -21,6 +21,7 @@ from domain import events as ev
 from domain.commands import Ledger
 from domain.errors import JixiaoError
 from domain.plan_io import bundled_plan, bundled_plan_text
+from store import open_ledger
 from tests.conftest import ROOT, Clock, jixiao
 from tests.stored import log_count, stored_events
 
@@ -216,9 +217,9 @@ def test_refused_commands_go_to_the_ledger_log(cli_db: tuple[str, int]) -> None:
 @pytest.fixture
 def two_writers(db_path: str, clock: Clock) -> Iterator[tuple[Ledger, Ledger]]:
     """Two ledgers on one SQLite file, as two processes would have."""
-    with Ledger(db_path, clock=clock) as first:
+    with open_ledger(db_path, clock=clock) as first:
         first.bootstrap(bundled_plan())
-        with Ledger(db_path, clock=clock) as second:
+        with open_ledger(db_path, clock=clock) as second:
             yield first, second
 
 
@@ -311,6 +312,7 @@ CONFLICTING_CLI = textwrap.dedent("""
 
     import domain.ledger
     from domain.commands import Ledger
+    from store import open_ledger
     from tui.cli.main import main
 
     domain.ledger.MAX_ATTEMPTS = 1
@@ -319,7 +321,7 @@ CONFLICTING_CLI = textwrap.dedent("""
     def beaten(self, plan, indicator):
         file = load(self, plan, indicator)
         if not getattr(self, "competitor", False):
-            with Ledger(sys.argv[1]) as other:
+            with open_ledger(sys.argv[1]) as other:
                 other.competitor = True
                 other.report_progress("liuyuqin", indicator, period="2021Q3", percent=1, done="抢先")
         return file

@@ -22,6 +22,7 @@ from domain import events as ev
 from domain.commands import Ledger
 from domain.errors import JixiaoError
 from domain.plan_io import bundled_plan
+from store import open_ledger
 from store.chain import GENESIS, ChainStatus, link, verify
 from tests.conftest import Clock, jixiao
 from tests.stored import stored_events
@@ -41,7 +42,7 @@ def write_progress(ledger: Ledger, count: int, start: int = 0) -> None:
 @pytest.fixture
 def db(db_path: str, clock: Clock) -> str:
     """A closed ledger file: the plan and 12 progress reports (positions 35..46)."""
-    with Ledger(db_path, clock=clock) as ledger:
+    with open_ledger(db_path, clock=clock) as ledger:
         ledger.bootstrap(bundled_plan())
         write_progress(ledger, 12)
         assert ledger.max_position() == BOOTSTRAP + 12
@@ -49,7 +50,7 @@ def db(db_path: str, clock: Clock) -> str:
 
 
 def check(db: str, head: str | None = None) -> ChainStatus:
-    with Ledger(db, create=False) as ledger:
+    with open_ledger(db, create=False) as ledger:
         return verify(ledger.app, head)
 
 
@@ -132,7 +133,7 @@ def test_verify_with_a_chosen_number_of_processes(db: str) -> None:
 
 
 def test_a_refused_write_leaves_no_link(db: str, clock: Clock) -> None:
-    with Ledger(db, clock=clock) as ledger:
+    with open_ledger(db, clock=clock) as ledger:
         with pytest.raises(JixiaoError):
             ledger.report_progress("yijiepin", "K03.1", period="2021Q3", percent=10)  # not her section
         ledger.report_progress("yijiepin", "K04.2", period="2021Q4", percent=90, done="收尾")
@@ -144,9 +145,9 @@ def test_a_conflicting_save_rolls_back_its_link(db_path: str, clock: Clock) -> N
     """The link is in the events' transaction: a save that loses a race stores neither."""
     from eventsourcing.persistence import IntegrityError
 
-    with Ledger(db_path, clock=clock) as first:
+    with open_ledger(db_path, clock=clock) as first:
         first.bootstrap(bundled_plan())
-        with Ledger(db_path, clock=clock) as second:
+        with open_ledger(db_path, clock=clock) as second:
             stale = second.indicator_file(second.plan_id(), "K04.2")
             first.report_progress("yijiepin", "K04.2", period="2021Q3", percent=50, done="a")
             stale.trigger(ev.ProgressReported, indicator_id="K04.2", period="2021Q3", percent=51,
@@ -158,7 +159,7 @@ def test_a_conflicting_save_rolls_back_its_link(db_path: str, clock: Clock) -> N
 
 def test_two_stores_on_one_file_writing_in_turn_keep_one_chain(db: str, clock: Clock) -> None:
     """Each recorder remembers the head it wrote; another writer in between is noticed."""
-    with Ledger(db, clock=clock) as first, Ledger(db, clock=clock) as second:
+    with open_ledger(db, clock=clock) as first, open_ledger(db, clock=clock) as second:
         for n in range(6):
             writer = first if n % 3 else second
             writer.report_progress("yijiepin", "K04.2", period="2021Q4", percent=n, done=f"轮流{n}")
@@ -271,23 +272,23 @@ def test_two_rows_swapped(db: str, first: int, second: int) -> None:
 def test_worker_processes_find_the_same_first_break(db: str, workers: int) -> None:
     """Ranges of the log hashed by several processes: the break named is the first one,
     whichever range it falls in, and a range's edge is no break."""
-    with Ledger(db, create=False) as ledger:
+    with open_ledger(db, create=False) as ledger:
         assert verify(ledger.app, workers=workers).ok
     state = row(db, 44)[3]
     sql(db, "DELETE FROM stored_events WHERE rowid = 40",
         ("UPDATE stored_events SET state = ? WHERE rowid = 44", (state.replace(b'"percent"', b'"percent" '),)))
-    with Ledger(db, create=False) as ledger:
+    with open_ledger(db, create=False) as ledger:
         broken(verify(ledger.app, workers=workers), "missing", 40)
     sql(db, "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state, previous, "
             "digest) SELECT 40, originator_id, 98, topic, state, previous, digest FROM stored_events "
             "WHERE rowid = 41")
-    with Ledger(db, create=False) as ledger:
+    with open_ledger(db, create=False) as ledger:
         status = verify(ledger.app, workers=workers)
     assert not status.ok and status.position == 40
 
 
 def seal(db: str, clock: Clock, actor: str = "gongfuan") -> str:
-    with Ledger(db, clock=clock) as ledger:
+    with open_ledger(db, clock=clock) as ledger:
         status = verify(ledger.app)
         ledger.seal(actor, status.position, status.digest)
     return status.head_line
@@ -296,7 +297,7 @@ def seal(db: str, clock: Clock, actor: str = "gongfuan") -> str:
 @pytest.mark.sqlite_only
 def test_the_tail_truncated_is_caught_with_the_sealed_head(db: str, clock: Clock) -> None:
     head = seal(db, clock)  # covers 46; the seal itself is 47
-    with Ledger(db, clock=clock) as ledger:
+    with open_ledger(db, clock=clock) as ledger:
         write_progress(ledger, 5, start=100)  # 48..52
     assert check(db, head).ok
     # rows cut off the end leave a chain that is consistent in itself...
@@ -341,7 +342,7 @@ def test_a_rebuilt_database_from_an_edited_export(db: str, clock: Clock, tmp_pat
 def test_a_write_after_its_own_rows_were_removed_is_refused(db: str, clock: Clock) -> None:
     """A ledger kept open (a clerk's session) remembers the head it wrote: when rows it
     chained are gone, it stores nothing rather than chain over the gap."""
-    with Ledger(db, clock=clock) as ledger:
+    with open_ledger(db, clock=clock) as ledger:
         ledger.report_progress("yijiepin", "K04.2", period="2021Q4", percent=97, done="x")
         sql(db, "DELETE FROM stored_events WHERE rowid > 44")
         with pytest.raises(JixiaoError) as info:
@@ -376,14 +377,15 @@ def test_a_ledger_with_the_old_chain_table_is_moved_on_opening(db: str, clock: C
         "PRIMARY KEY (originator_id, originator_version));"
         "INSERT INTO old_events (rowid, originator_id, originator_version, topic, state) "
         "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events;"
-        "DROP TABLE stored_events; ALTER TABLE old_events RENAME TO stored_events;")
+        "DROP TABLE stored_events; ALTER TABLE old_events RENAME TO stored_events;"
+        "DROP TABLE jixiao_schema;")  # nor did they record a schema version
     conn.close()
     moved = check(db)
     assert moved.ok and (moved.count, moved.digest) == (status.count, status.digest)
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'jixiao_chain'").fetchall() == []
     conn.close()
-    with Ledger(db, clock=clock) as ledger:
+    with open_ledger(db, clock=clock) as ledger:
         write_progress(ledger, 2, start=50)
     assert check(db).ok and check(db).count == status.count + 2
 
@@ -398,7 +400,7 @@ def test_seal_prints_the_head_and_records_it(db: str) -> None:
     assert line.startswith(f"{BOOTSTRAP + 12}:{status.digest}  ")
     assert line.endswith("gongfuan (supervisor)")
     assert f"jixiao verify --head {status.head_line}" in result.stderr
-    with Ledger(db, create=False) as ledger:
+    with open_ledger(db, create=False) as ledger:
         (position, _, sealed), = stored_events(ledger, BOOTSTRAP + 12)
     assert isinstance(sealed, ev.Sealed)
     assert (position, sealed.position, sealed.digest) == (BOOTSTRAP + 13, BOOTSTRAP + 12, status.digest)
@@ -429,7 +431,7 @@ def test_a_malformed_head_is_refused(db: str, head: str) -> None:
 # -- concurrency -----------------------------------------------------------------------------
 def _writer(db: str, worker: int, count: int) -> None:
     clock = Clock(dt.datetime(2021, 10, 8, 2, 0, tzinfo=dt.UTC))
-    with Ledger(db, clock=clock) as ledger:
+    with open_ledger(db, clock=clock) as ledger:
         for n in range(count):
             indicator = CENTER[(worker + n) % 3]
             ledger.report_progress(CLERKS[indicator], indicator, period="2021Q3",

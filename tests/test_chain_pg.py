@@ -11,9 +11,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from domain.commands import Ledger
 from domain.errors import JixiaoError
 from domain.plan_io import bundled_plan
+from store import open_ledger
 from store.chain import verify
 from tests.conftest import Clock, jixiao
 from tests.pg import postgres_db, postgres_server
@@ -33,14 +33,14 @@ def tamper(url: str, *statements: str) -> None:
 
 
 def check(url: str, head: str | None = None) -> Any:
-    with Ledger(url, create=False) as ledger:
+    with open_ledger(url, create=False) as ledger:
         return verify(ledger.app, head)
 
 
 def test_chain_on_postgres(postgres_db: str, clock: Clock) -> None:
-    from store.chain_pg import ChainedPostgresRecorder
+    from store.postgres.recorder import ChainedPostgresRecorder
 
-    with Ledger(postgres_db, clock=clock) as ledger:
+    with open_ledger(postgres_db, clock=clock) as ledger:
         assert isinstance(ledger.app.recorder, ChainedPostgresRecorder)
         ledger.bootstrap(bundled_plan())
         write_progress(ledger, 12)
@@ -60,7 +60,7 @@ def test_chain_on_postgres(postgres_db: str, clock: Clock) -> None:
 
 
 def test_deleted_and_truncated_on_postgres(postgres_db: str, clock: Clock) -> None:
-    with Ledger(postgres_db, clock=clock) as ledger:
+    with open_ledger(postgres_db, clock=clock) as ledger:
         ledger.bootstrap(bundled_plan())
         write_progress(ledger, 12)
     head = check(postgres_db).head_line
@@ -76,12 +76,12 @@ def test_deleted_and_truncated_on_postgres(postgres_db: str, clock: Clock) -> No
 
 def test_a_write_over_chained_positions_stores_nothing(postgres_db: str, clock: Clock) -> None:
     """Rows removed and the id sequence wound back: the next write must not slip in unchained."""
-    with Ledger(postgres_db, clock=clock) as ledger:
+    with open_ledger(postgres_db, clock=clock) as ledger:
         ledger.bootstrap(bundled_plan())
         write_progress(ledger, 6)
     tamper(postgres_db, "DELETE FROM jixiao_events WHERE notification_id > 38",
            "SELECT setval('jixiao_events_notification_id_seq', 38)")
-    with Ledger(postgres_db, clock=clock) as ledger:
+    with open_ledger(postgres_db, clock=clock) as ledger:
         with pytest.raises(JixiaoError) as info:
             ledger.report_progress("yijiepin", "K04.2", period="2021Q4", percent=99, done="x")
         assert info.value.problems[0].code == "chain.write_over"

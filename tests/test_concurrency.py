@@ -15,8 +15,8 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError
 
 from domain import events as ev
-from domain.commands import Ledger
 from domain.plan_io import bundled_plan
+from store import open_ledger
 from tests.stored import stored_events
 
 PROCESSES = 8
@@ -37,7 +37,7 @@ def writer(db: str, number: int, start: Any, results: Any) -> None:
     user, section = WRITERS[number]
     indicators = SHARED[section]
     conflicts = 0
-    with Ledger(db) as ledger:
+    with open_ledger(db) as ledger:
         save = ledger.app.save
 
         def counting_save(*aggregates: Any, **kwargs: Any) -> Any:
@@ -57,7 +57,7 @@ def writer(db: str, number: int, start: Any, results: Any) -> None:
 
 
 def test_eight_processes_lose_and_duplicate_nothing(db_path: str) -> None:
-    with Ledger(db_path) as ledger:
+    with open_ledger(db_path) as ledger:
         ledger.bootstrap(bundled_plan())
         baseline = ledger.max_position()
 
@@ -78,7 +78,7 @@ def test_eight_processes_lose_and_duplicate_nothing(db_path: str) -> None:
           f"{sum(conflicts.values())} conflicting saves retried")
     assert sum(conflicts.values()) > 0  # the writers did collide, and were retried
 
-    with Ledger(db_path) as ledger:
+    with open_ledger(db_path) as ledger:
         new = stored_events(ledger, baseline)
     assert len(new) == PROCESSES * COMMANDS
 

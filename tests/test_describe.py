@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from domain import events as ev
-from domain.commands import Ledger
 from domain.demo import generate
 from projections.describe import summary
 from projections.stream import read_log
+from store import open_ledger, open_store
 
 # words of the Chinese templates: none may appear in an English summary unless a user typed it
 TEMPLATE_WORDS = re.compile("累计|字节|项指标|分管|承办|联络|时限|自评|定档|依据|扣 |整改|申诉|摘要|封存|作废|"
@@ -25,8 +25,9 @@ TYPED = ("done", "remark", "note", "description", "basis", "name", "title", "fil
 @pytest.fixture(scope="module")
 def demo_events(tmp_path_factory: pytest.TempPathFactory) -> list[ev.Event]:
     db = str(tmp_path_factory.mktemp("describe") / "ledger.db")
-    generate(db, seed=5)
-    with Ledger(db, create=False) as ledger:
+    with open_store(db) as demo_store:
+        generate(demo_store, seed=5)
+    with open_ledger(db, create=False) as ledger:
         return [event for _, _, event in read_log(ledger.app)]
 
 

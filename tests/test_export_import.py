@@ -18,6 +18,7 @@ from domain import events as ev
 from domain.aggregates import DIRECTORY_ID, indicator_id, plan_id
 from domain.commands import Ledger
 from domain.errors import JixiaoError
+from store import open_ledger
 from tests.conftest import jixiao
 from tests.stored import sha, stored_events
 
@@ -69,7 +70,7 @@ def test_export_import_export_is_byte_identical(year: str, tmp_path: Path) -> No
     assert second.read_bytes() == first.read_bytes()
 
     # and the copy is a working ledger: its state is the original's
-    with Ledger(year) as original, Ledger(copy) as imported:
+    with open_ledger(year) as original, open_ledger(copy) as imported:
         assert imported.directory().users == original.directory().users
         assert imported.plan_state().plan == original.plan_state().plan
         file = imported.indicator_file(PLAN, "K04.1")

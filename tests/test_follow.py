@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from domain.commands import Ledger
 from domain.plan_io import bundled_plan
 from projections.live import LiveFold
 from projections.replay import replay
+from store import open_ledger
 from tests.conftest import Clock
 
 
@@ -30,7 +30,7 @@ def wait_until(condition: Any, seconds: float = 10.0) -> bool:
 
 
 def test_a_following_fold_hears_of_each_commit_at_once(db_path: str, backend: str, clock: Clock) -> None:
-    with Ledger(db_path, clock=clock) as ledger, Ledger(db_path, clock=clock) as other:
+    with open_ledger(db_path, clock=clock) as ledger, open_ledger(db_path, clock=clock) as other:
         ledger.bootstrap(bundled_plan())
         live = LiveFold(ledger.app)
         live.open()
@@ -61,7 +61,7 @@ def test_a_following_fold_hears_of_each_commit_at_once(db_path: str, backend: st
 def test_following_survives_a_server_restart(postgres_db: str, postgres_cluster: Any, clock: Clock) -> None:
     if postgres_cluster is None:
         pytest.skip("restarting needs the throwaway cluster, not $JIXIAO_TEST_PG")
-    with Ledger(postgres_db, clock=clock) as ledger:
+    with open_ledger(postgres_db, clock=clock) as ledger:
         ledger.bootstrap(bundled_plan())
         live = LiveFold(ledger.app)
         live.open()

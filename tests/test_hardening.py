@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.commands import Ledger
+from store import open_ledger
 from store.chain import verify
 from tests.conftest import jixiao
 from tests.pg import postgres_db, postgres_server
@@ -30,7 +30,7 @@ def test_the_ledger_and_its_directory_are_owner_only_whatever_the_umask(tmp_path
     try:
         assert jixiao("init", "--example", db=str(db)).returncode == 0
         jixiao("--as", "yijiepin", "record", "tier", "K04.2", "--tier", "一档", db=str(db))  # refused: logged
-        with Ledger(str(db), create=False) as ledger:
+        with open_ledger(str(db), create=False) as ledger:
             ledger.max_position()  # the store's -wal and -shm files exist while it is open
             files = sorted(p.name for p in db.parent.iterdir())
             modes = {p.name: mode(p) for p in db.parent.iterdir()}
@@ -47,7 +47,7 @@ def cli_ledger(tmp_path: Path) -> tuple[str, int]:
     assert jixiao("init", "--example", db=db).returncode == 0
     revoked = jixiao("users", "revoke", "liuyuqin", "clerk", "--reason", "调离", db=db)
     assert revoked.returncode == 0, revoked.stderr
-    with Ledger(db, create=False) as ledger:
+    with open_ledger(db, create=False) as ledger:
         return db, ledger.max_position()
 
 
@@ -81,7 +81,7 @@ def test_every_refused_command_is_logged_with_who_and_what_and_writes_nothing(
     log = Path(db + ".log").read_text(encoding="utf-8")
     assert logged in log, log
     assert mode(Path(db + ".log")) == 0o600
-    with Ledger(db, create=False) as ledger:
+    with open_ledger(db, create=False) as ledger:
         assert ledger.max_position() == top
         status = verify(ledger.app)
     assert status.ok and status.count == top

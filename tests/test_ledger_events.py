@@ -22,6 +22,7 @@ from domain.commands import Ledger
 from domain.errors import JixiaoError
 from domain.plan import Deadline, Indicator, Plan, Tier
 from domain.plan_io import bundled_plan
+from store import open_ledger
 from store.chain import digest_at
 from tests.conftest import Clock
 from tests.stored import sha, ssh_key, stored_events
@@ -400,7 +401,7 @@ def test_effective_date_is_the_business_date_in_china(ledger: Ledger, clock: Clo
 
 def test_recorded_time_is_stored_in_utc_whatever_the_clock_zone(db_path: str) -> None:
     beijing = dt.timezone(dt.timedelta(hours=8))
-    with Ledger(db_path, clock=lambda: dt.datetime(2021, 10, 8, 10, 0, tzinfo=beijing)) as ledger:
+    with open_ledger(db_path, clock=lambda: dt.datetime(2021, 10, 8, 10, 0, tzinfo=beijing)) as ledger:
         ledger.bootstrap(bundled_plan())
         (_, _, event), = record(ledger, lambda: ledger.report_progress(
             "yijiepin", "K04.1", period="2021Q3", percent=10))

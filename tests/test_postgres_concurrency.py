@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 
 from domain import events as ev
-from domain.commands import Ledger
 from domain.errors import JixiaoError
 from domain.plan_io import bundled_plan
+from store import open_ledger
 from store.chain import verify
 from tests.stored import stored_events
 from tests.test_concurrency import SHARED, WRITERS
@@ -38,7 +38,7 @@ def writer(url: str, number: int, seconds: float, start: Any, results: Any) -> N
     indicators = SHARED[section]
     done: list[tuple[str, float]] = []
     refused: list[tuple[str, str]] = []
-    with Ledger(url) as ledger:
+    with open_ledger(url) as ledger:
         start.wait()
         deadline = time.monotonic() + seconds
         i = 0
@@ -75,7 +75,7 @@ def run_writers(url: str, count: int, seconds: float, during: Any = None) -> tup
 def check_log(url: str, baseline: int) -> list[tuple[int, Any, ev.Event]]:
     """The whole log is sound: the chain verifies, no (aggregate, version) twice, versions
     contiguous; returns what was stored after `baseline`."""
-    with Ledger(url, create=False) as ledger:
+    with open_ledger(url, create=False) as ledger:
         status = verify(ledger.app)
         assert status.ok, status.message("en")
         everything = stored_events(ledger)
@@ -93,7 +93,7 @@ def check_log(url: str, baseline: int) -> list[tuple[int, Any, ev.Event]]:
 
 
 def bootstrap(url: str) -> int:
-    with Ledger(url) as ledger:
+    with open_ledger(url) as ledger:
         ledger.bootstrap(bundled_plan())
         return ledger.max_position()
 
@@ -114,7 +114,7 @@ def test_sixteen_writers_for_a_bounded_time_lose_and_duplicate_nothing(postgres_
 def _stall_in_transaction(url: str, inside: Any) -> None:
     """A writer that stops for good in the middle of its transaction, after its event
     and chain link are inserted and before the commit."""
-    from store import chain_pg
+    from store.postgres import recorder as chain_pg
 
     original = chain_pg.ChainedPostgresRecorder._fetch_ids_after_insert_events
 
@@ -128,7 +128,7 @@ def _stall_in_transaction(url: str, inside: Any) -> None:
         return ids
 
     chain_pg.ChainedPostgresRecorder._fetch_ids_after_insert_events = stall  # type: ignore[method-assign]
-    with Ledger(url) as ledger:
+    with open_ledger(url) as ledger:
         ledger.report_progress("yijiepin", "K04.1", period="2021Q3", percent=77, done="被杀的写入")
 
 

@@ -14,8 +14,8 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from domain import events as ev
-from domain.commands import Ledger
 from domain.plan_io import bundled_plan
+from store import open_ledger
 from tests.conftest import Clock, jixiao
 from tests.pg import postgres_db, postgres_server
 from tests.stored import stored_events
@@ -26,7 +26,7 @@ __all__ = ["postgres_db", "postgres_server"]  # the fixtures this module uses
 def test_bootstrap_record_and_read_back(postgres_db: str, clock: Clock) -> None:
     from eventsourcing.postgres import PostgresApplicationRecorder  # needs psycopg: imported here
 
-    with Ledger(postgres_db, clock=clock) as ledger:
+    with open_ledger(postgres_db, clock=clock) as ledger:
         assert isinstance(ledger.app.recorder, PostgresApplicationRecorder)  # the library's module
         events = ledger.bootstrap(bundled_plan())
         assert ledger.max_position() == len(events)
@@ -40,7 +40,7 @@ def test_bootstrap_record_and_read_back(postgres_db: str, clock: Clock) -> None:
         assert (stored.actor, stored.role, stored.effective, stored.reason) == (
             "yijiepin", "clerk", dt.date(2021, 9, 30), "补录")
         assert stored.timestamp == clock.now and stored.timestamp.utcoffset() == dt.timedelta(0)
-    with Ledger(postgres_db, clock=clock) as reopened:
+    with open_ledger(postgres_db, clock=clock) as reopened:
         assert reopened.indicator_file(reopened.plan_id(), "K04.1").version == 1
         assert reopened.directory().users["yijiepin"].roles == ["clerk"]
 
@@ -60,7 +60,7 @@ def test_the_command_line_on_postgres(postgres_db: str) -> None:
 
 
 def test_a_stale_write_is_retried_on_postgres(postgres_db: str, clock: Clock) -> None:
-    with Ledger(postgres_db, clock=clock) as a, Ledger(postgres_db, clock=clock) as b:
+    with open_ledger(postgres_db, clock=clock) as a, open_ledger(postgres_db, clock=clock) as b:
         a.bootstrap(bundled_plan())
         conflicts: list[IntegrityError] = []
         save, load = a.app.save, a.indicator_file

@@ -15,9 +15,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from domain.commands import Ledger
 from domain.errors import JixiaoError
 from domain.plan_io import bundled_plan
+from store import open_ledger
 from store.app import open_app
 from store.chain import verify
 from store.migrate import move, rows
@@ -27,10 +27,11 @@ CLERK_GRANTS = (
     "GRANT USAGE ON SCHEMA public TO jixiao_app",
     "GRANT SELECT, INSERT, UPDATE ON jixiao_events TO jixiao_app",
     "GRANT SELECT, INSERT ON jixiao_chain TO jixiao_app",
+    "GRANT SELECT ON jixiao_schema TO jixiao_app",
     "GRANT USAGE, SELECT ON SEQUENCE jixiao_events_notification_id_seq TO jixiao_app",
     "GRANT SELECT, INSERT, UPDATE, DELETE ON jixiao_checkpoint, jixiao_audit, jixiao_audit_meta TO jixiao_app",
 )
-TABLES = {"jixiao_events", "jixiao_chain", "jixiao_checkpoint", "jixiao_audit", "jixiao_audit_meta"}
+TABLES = {"jixiao_schema", "jixiao_events", "jixiao_chain", "jixiao_checkpoint", "jixiao_audit", "jixiao_audit_meta"}
 
 
 def sql(url: str, statement: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -49,7 +50,7 @@ def tables(url: str) -> set[str]:
 
 def a_year(db: str, clock: Clock, n: int = 6) -> None:
     """A small ledger: the bundled plan, progress on three indicators, a seal, a correction."""
-    with Ledger(db, clock=clock) as ledger:
+    with open_ledger(db, clock=clock) as ledger:
         ledger.bootstrap(bundled_plan())
         for i in range(n):
             ledger.report_progress("yijiepin", ("K04.1", "K04.2", "K05.1")[i % 3], period="2021Q3",
@@ -78,7 +79,7 @@ def test_opening_creates_no_tables_init_and_db_migrate_do(postgres_db: str) -> N
     assert jixiao("log", db=postgres_db).returncode == 0
     status = json.loads(jixiao("db", "status", "--format", "json", db=postgres_db).stdout)
     assert status == {"ledger": postgres_db, "store": "postgresql", "events": 0,
-                      "head": "0:" + "0" * 64, "verified": True}
+                      "head": "0:" + "0" * 64, "verified": True, "schema": 2}
 
 
 def test_init_makes_every_table_and_the_read_models_live_in_the_database(postgres_db: str) -> None:
@@ -97,7 +98,7 @@ def test_init_makes_every_table_and_the_read_models_live_in_the_database(postgre
     from projections.fold import YearFold
     from projections.live import LiveFold
 
-    with Ledger(postgres_db, create=False) as ledger:
+    with open_ledger(postgres_db, create=False) as ledger:
         live = LiveFold(ledger.app, checkpoint=cp.checkpoint_path(postgres_db))
         fold = live.open()
         live.save()
@@ -200,13 +201,13 @@ def test_sqlite_to_postgres_and_back_is_lossless(postgres_db: str, tmp_path: Pat
     first, back = str(tmp_path / "county.db"), str(tmp_path / "back.db")
     a_year(first, clock)
     seal = jixiao("--as", "gongfuan", "seal", db=first).stdout.split()[0]
-    with Ledger(first) as ledger:
+    with open_ledger(first) as ledger:
         original = list(rows(ledger.app))
 
     moved = jixiao("migrate", "--from", f"sqlite:{first}", "--to", postgres_db)
     assert moved.returncode == 0, moved.stderr
     assert f"{len(original)} events moved" in moved.stdout and f"head {original[-1][0]}:" in moved.stdout
-    with Ledger(postgres_db, create=False) as ledger:
+    with open_ledger(postgres_db, create=False) as ledger:
         assert list(rows(ledger.app)) == original  # positions, ids, versions, topics, bytes
         assert verify(ledger.app, seal).ok  # the head signed on paper still holds
     assert jixiao("verify", "--head", seal, db=postgres_db).returncode == 0
@@ -230,14 +231,14 @@ def test_gaps_in_the_positions_move_as_they_are(postgres_db: str, tmp_path: Path
     """PostgreSQL leaves gaps where inserts rolled back; positions are what seals name."""
     a_year(postgres_db, clock, 3)
     sql(postgres_db, "SELECT nextval('jixiao_events_notification_id_seq') FROM generate_series(1, 5)")
-    with Ledger(postgres_db, clock=clock) as ledger:
+    with open_ledger(postgres_db, clock=clock) as ledger:
         ledger.report_progress("yijiepin", "K04.1", period="2021Q4", percent=99, done="跳号之后")
         after_gap = ledger.last_positions[-1]
         source = list(rows(ledger.app))
     assert after_gap == source[-2][0] + 6
     target = str(tmp_path / "gaps.db")
     assert jixiao("migrate", "--from", postgres_db, "--to", target).returncode == 0
-    with Ledger(target, create=False) as ledger:
+    with open_ledger(target, create=False) as ledger:
         assert list(rows(ledger.app)) == source
         assert verify(ledger.app).ok
         ledger.report_progress("yijiepin", "K04.2", period="2021Q4", percent=99, done="继续")

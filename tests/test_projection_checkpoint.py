@@ -12,13 +12,13 @@ from typing import Any
 import msgspec
 import pytest
 
-from domain.commands import Ledger
 from domain.demo import generate
 from projections import checkpoint as cp
 from projections.fold import YearFold
 from projections.live import LiveFold
 from projections.replay import replay
 from projections.standings import standings
+from store import open_ledger, open_store
 
 SCIENCE = ("安溪县科学技术局", 2021)  # unit 0 of the generated county: the bundled plan
 EDUCATION = ("安溪县教育局", 2021)  # unit 1: its people carry the suffix _01
@@ -29,7 +29,8 @@ LATER = dt.datetime(2021, 12, 20, 2, 0, tzinfo=dt.UTC)
 @pytest.fixture(scope="module")
 def county_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("county") / "county.db"
-    generate(str(path), seed=7, units=2)
+    with open_store(str(path)) as demo_store:
+        generate(demo_store, seed=7, units=2)
     return path
 
 
@@ -42,7 +43,7 @@ def county(county_file: Path, tmp_path: Path) -> str:
 
 def checkpointed(db: str) -> None:
     """Fold the whole log and write its checkpoint beside the ledger."""
-    with Ledger(db) as ledger:
+    with open_ledger(db) as ledger:
         live = LiveFold(ledger.app, checkpoint=cp.checkpoint_path(db))
         live.open()
         live.save()
@@ -50,7 +51,7 @@ def checkpointed(db: str) -> None:
 
 
 def record_progress(db: str, plan: tuple[str, int], actor: str, percent: int) -> int:
-    with Ledger(db, plan=plan, clock=lambda: LATER) as ledger:
+    with open_ledger(db, plan=plan, clock=lambda: LATER) as ledger:
         ledger.report_progress(actor, "K04.1", period="2021Q4", percent=percent, done="检查点之后")
         return ledger.last_positions[-1]
 
@@ -69,7 +70,7 @@ def same_standings(fold: YearFold, whole: YearFold, key: tuple[str, int]) -> Non
 def test_a_plan_first_read_after_opening_holds_the_events_recorded_since_the_checkpoint(county: str) -> None:
     checkpointed(county)
     education = record_progress(county, EDUCATION, "yijiepin_01", 77)
-    with Ledger(county) as ledger:
+    with open_ledger(county) as ledger:
         live = LiveFold(ledger.app, checkpoint=cp.checkpoint_path(county))
         fold = live.open()
         assert live.from_checkpoint and fold.position == education
@@ -93,7 +94,7 @@ def test_a_plan_first_read_after_opening_holds_the_events_recorded_since_the_che
 
 def test_a_checkpoint_written_while_events_wait_for_an_encoded_plan_keeps_them(county: str) -> None:
     checkpointed(county)
-    with Ledger(county) as ledger:
+    with open_ledger(county) as ledger:
         live = LiveFold(ledger.app, checkpoint=cp.checkpoint_path(county))
         fold = live.open()
         record_progress(county, SCIENCE, "yijiepin", 55)
@@ -110,7 +111,7 @@ def test_a_checkpoint_written_while_events_wait_for_an_encoded_plan_keeps_them(c
 def test_a_checkpoint_of_the_earlier_layout_is_rebuilt_from_the_log(county: str) -> None:
     """Version 1 stored every plan's records in one piece: such a file is not trusted."""
     path = cp.checkpoint_path(county)
-    with Ledger(county) as ledger:
+    with open_ledger(county) as ledger:
         whole = replay(ledger.app)
         header = cp.Header(format=cp.FORMAT, version=1, position=whole.position,
                            last=cp.log_identity(ledger.app, whole.position))
@@ -134,7 +135,7 @@ def test_what_an_event_of_a_plan_not_yet_decoded_changed_is_scored_on_its_record
     from projections.effect import effect
 
     checkpointed(county)
-    with Ledger(county) as ledger:
+    with open_ledger(county) as ledger:
         fold = cp.load(cp.checkpoint_path(county), ledger.app)
         assert fold is not None
         whole = replay(ledger.app)

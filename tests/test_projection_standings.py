@@ -13,6 +13,7 @@ from domain.plan import Category, Grade, Indicator, Person, Plan, Rules, Section
 from domain.rules import check
 from projections.replay import replay
 from projections.standings import standings
+from store import open_ledger
 
 TODAY = dt.date(2021, 12, 31)
 
@@ -49,7 +50,7 @@ def small_plan() -> Plan:
 @pytest.fixture
 def small(db_path, clock):
     clock.set("2021-12-01T02:00:00")
-    with Ledger(db_path, clock=clock) as ledger:
+    with open_ledger(db_path, clock=clock) as ledger:
         ledger.bootstrap(small_plan())
         yield ledger
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import random
 
-from domain.commands import Ledger
 from domain.demo import unit_plan
 from domain.plan_io import bundled_plan
+from store import open_ledger
 from tests.conftest import Clock, jixiao
 
 # unit k's awards: (indicator, tier); unit 2 earns exactly what unit 0 does
@@ -20,7 +20,7 @@ def county(db: str, clock: Clock) -> list[str]:
     units = []
     for k, awards in AWARDS.items():
         plan = unit_plan(base, k, 0, random.Random(k))
-        with Ledger(db, clock=clock, plan=(plan.unit, plan.year)) as ledger:
+        with open_ledger(db, clock=clock, plan=(plan.unit, plan.year)) as ledger:
             ledger.bootstrap(plan)
             leader = "yujunwei" if k == 0 else f"yujunwei_{k:02d}"
             for indicator, tier in awards:

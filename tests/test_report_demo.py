@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from domain import events as ev
-from domain.commands import Ledger
 from domain.demo import generate
 from domain.validate import business_date
 from projections.filing import Filer
+from store import open_ledger, open_store
 from store.app import open_app
 from tests.stored import stored_events
 from tui.cli.main import main
@@ -30,10 +30,11 @@ def demo(tmp_path_factory) -> dict[str, Any]:
     db = str(tmp_path_factory.mktemp("demo") / "demo.db")
     app = open_app(db)
     filer = Filer(app)
-    stats = generate(db, seed=11, content=filer)
+    with open_store(db) as demo_store:
+        stats = generate(demo_store, seed=11, content=filer)
     filer.close()
     app.close()
-    with Ledger(db) as ledger:
+    with open_ledger(db) as ledger:
         log = stored_events(ledger)
         plan = ledger.plan_state().plan
     return {"db": db, "log": log, "plan": plan, "stats": stats}
@@ -121,8 +122,9 @@ def test_the_demo_year_is_a_full_year(demo):
 
 def test_the_same_seed_gives_the_same_ledger(demo, tmp_path):
     db = str(tmp_path / "again.db")
-    generate(db, seed=11)
-    with Ledger(db) as ledger:
+    with open_store(db) as demo_store:
+        generate(demo_store, seed=11)
+    with open_ledger(db) as ledger:
         again = stored_events(ledger)
     # reports filed without content differ; everything else is the same event for event
     same = [(e.kind, e.actor, e.timestamp, e.effective) for _, _, e in again]
@@ -268,7 +270,7 @@ def test_filing_from_the_command_line_then_reading_it_back(demo, capsys, tmp_pat
     out = run(capsys, db, "--as", "linzefu", "report", "quarterly", "--section", "business", "--period", "Q4",
               "--file")
     assert "ReportFiled" in out
-    with Ledger(db) as ledger:
+    with open_ledger(db) as ledger:
         filed = stored_events(ledger)[-1][2]
     assert isinstance(filed, ev.ReportFiled)
     assert (filed.report, filed.period, filed.section, filed.actor) == ("quarterly", "2021Q4", "business",
@@ -358,7 +360,7 @@ def test_the_audit_trail_pages_filters_and_marks_voids(demo, tmp_path):
     db = str(tmp_path / "audit.db")
     copy_ledger(demo["db"], db)
     log = demo["log"]
-    with Ledger(db) as ledger, AuditTrail(db) as trail:
+    with open_ledger(db) as ledger, AuditTrail(db) as trail:
         assert trail.refresh(ledger.app) == len(log)
         assert trail.refresh(ledger.app) == 0
         assert trail.count() == len(log)
@@ -417,7 +419,7 @@ def test_a_checkpoint_opens_the_ledger_and_a_stale_one_is_rebuilt(demo, tmp_path
     db = str(tmp_path / "cp.db")
     copy_ledger(demo["db"], db)
     path = cp.checkpoint_path(db)
-    with Ledger(db) as ledger:
+    with open_ledger(db) as ledger:
         live = LiveFold(ledger.app, checkpoint=path)
         live.open()
         live.save()
@@ -437,9 +439,10 @@ def test_a_checkpoint_opens_the_ledger_and_a_stale_one_is_rebuilt(demo, tmp_path
         assert cp.load(path, ledger.app) is not None
     # a checkpoint of another ledger is not trusted either
     other = str(tmp_path / "other.db")
-    generate(other, seed=3, units=1)
+    with open_store(other) as demo_store:
+        generate(demo_store, seed=3, units=1)
     Path(cp.checkpoint_path(other)).write_bytes(Path(path).read_bytes())
-    with Ledger(other) as ledger:
+    with open_ledger(other) as ledger:
         assert cp.load(cp.checkpoint_path(other), ledger.app) is None
 
 
@@ -447,7 +450,7 @@ def test_the_demo_command_scales_to_a_county_and_needs_an_empty_ledger(tmp_path,
     db = str(tmp_path / "county.db")
     out = run(capsys, db, "demo", "--seed", "5", "--units", "2", "--quiet")
     assert "2 个单位" in out
-    with Ledger(db) as ledger:
+    with open_ledger(db) as ledger:
         plans = ledger.directory().plans
         users = ledger.directory().users
     assert set(plans) == {("安溪县科学技术局", 2021), ("安溪县教育局", 2021)}

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from domain import events as ev
-from domain.commands import Ledger
+from store import open_ledger
 from tests.conftest import jixiao
 from tests.stored import stored_events
 
@@ -213,12 +213,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 def _events_after(db: str, top: int) -> list[ev.Event]:
-    with Ledger(db, create=False) as ledger:
+    with open_ledger(db, create=False) as ledger:
         return [e for _, _, e in stored_events(ledger, top)]
 
 
 def _top(db: str) -> int:
-    with Ledger(db, create=False) as ledger:
+    with open_ledger(db, create=False) as ledger:
         return ledger.max_position()
 
 

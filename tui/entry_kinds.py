@@ -198,4 +198,4 @@ class DryRun(Ledger):
 
 
 def dry_run(ledger: Ledger) -> DryRun:
-    return DryRun(ledger.db, clock=ledger.clock, plan=ledger.plan_key, app=ledger.app)
+    return DryRun(ledger.store, clock=ledger.clock, plan=ledger.plan_key)

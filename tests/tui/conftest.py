@@ -12,6 +12,7 @@ import pytest
 
 from domain.commands import Ledger
 from domain.demo import generate
+from store import open_ledger, open_store
 from tests.conftest import Clock
 
 TODAY = Clock(dt.datetime(2022, 2, 28, 2, 0, tzinfo=dt.UTC))
@@ -20,7 +21,8 @@ TODAY = Clock(dt.datetime(2022, 2, 28, 2, 0, tzinfo=dt.UTC))
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    generate(str(path))
+    with open_store(str(path)) as demo_store:
+        generate(demo_store)
     return path
 
 
@@ -28,7 +30,7 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo(demo_file: Path, tmp_path: Path) -> Iterator[Ledger]:
     copy = tmp_path / "ledger.db"
     shutil.copy(demo_file, copy)
-    with Ledger(str(copy), clock=TODAY) as ledger:
+    with open_ledger(str(copy), clock=TODAY) as ledger:
         yield ledger
 
 

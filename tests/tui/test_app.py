@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.widgets import Input, Select
 
 from domain.commands import Ledger
+from store import open_ledger, open_store
 from tests.conftest import ROOT, Clock
 from tests.stored import stored_events
 from tests.tui_helpers import drive, goto, make_app, settle, static_text, table_rows
@@ -389,18 +390,19 @@ def test_opened_from_a_checkpoint_the_app_shows_the_users_plan_with_the_events_s
     from tests.tui.conftest import TODAY
 
     db = str(tmp_path / "county.db")
-    generate(db, seed=7, units=2)
-    with Ledger(db) as ledger:
+    with open_store(db) as demo_store:
+        generate(demo_store, seed=7, units=2)
+    with open_ledger(db) as ledger:
         live = LiveFold(ledger.app, checkpoint=checkpoint_path(db))
         live.open()
         live.save()
         live.close()
     education = ("安溪县教育局", 2021)
-    with Ledger(db, plan=education, clock=lambda: dt.datetime(2021, 12, 20, 2, tzinfo=dt.UTC)) as other:
+    with open_ledger(db, plan=education, clock=lambda: dt.datetime(2021, 12, 20, 2, tzinfo=dt.UTC)) as other:
         other.report_progress("yijiepin_01", "K04.1", period="2021Q4", percent=77, done="检查点之后")
         position = other.last_positions[-1]
 
-    with Ledger(db, clock=TODAY) as ledger:
+    with open_ledger(db, clock=TODAY) as ledger:
         app = make_app(ledger, "yijiepin_01", clock=TODAY)
 
         async def steps(pilot: Any) -> None:

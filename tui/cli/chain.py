@@ -13,6 +13,7 @@ import msgspec
 
 from domain.commands import Ledger
 from domain.errors import fail
+from store import open_ledger
 from store.chain import ChainStatus, parse_head, verify
 
 chain_log = logging.getLogger("jixiao.chain")
@@ -52,7 +53,7 @@ def _lang(args: argparse.Namespace) -> str:
 
 
 def _open(args: argparse.Namespace) -> Ledger:
-    return Ledger(getattr(args, "db", None), create=False)
+    return open_ledger(getattr(args, "db", None), create=False)
 
 
 def _report(status: ChainStatus, args: argparse.Namespace) -> int:
@@ -74,7 +75,7 @@ def verify_cmd(args: argparse.Namespace) -> int:
         with contextlib.suppress(OSError, AttributeError):  # not where priorities cannot be set
             os.nice(10)
     with _open(args) as ledger:
-        status = verify(ledger.app, head, workers=args.workers)
+        status = verify(ledger.store, head, workers=args.workers)
     if not status.ok:
         chain_log.warning("verify failed: %s", status.message("en"))
     return _report(status, args)
@@ -85,7 +86,7 @@ def seal_cmd(args: argparse.Namespace) -> int:
 
     actor = actor_of(args)
     with _open(args) as ledger:
-        status = verify(ledger.app)
+        status = verify(ledger.store)
         if not status.ok:
             chain_log.warning("seal refused: actor=%s: %s", actor, status.message("en"))
             raise fail("chain.broken_seal", detail=status.message(_lang(args)))

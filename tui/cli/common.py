@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import store
 from domain.commands import Ledger
 from domain.plan import Plan
 from store.app import resolve_db
@@ -16,7 +17,7 @@ DEFAULT_ACTOR = "admin"
 
 
 def open_ledger(args: argparse.Namespace, *, create: bool = False) -> Ledger:
-    return Ledger(getattr(args, "db", None), create=create)
+    return store.open_ledger(getattr(args, "db", None), create=create)
 
 
 def actor_of(args: argparse.Namespace) -> str:

@@ -3,6 +3,9 @@
 On PostgreSQL the ledger's tables (the library's events table, the hash chain, the
 checkpoint and the audit trail) are made by `jixiao init` or `jixiao db migrate`, never
 by opening the ledger, so a clerk's session never needs the right to create tables.
+The schema's version is recorded in the ledger (`jixiao_schema`); `db migrate` applies
+the numbered steps it is behind (`store.sqlite.schema`, `store.postgres.schema`) and
+`db status` shows it.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from store.app import is_postgres, resolve_db
+from store.location import Location, resolve_db
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -48,7 +51,7 @@ def prepare_views(db: str, lang: str = "zh") -> list[str]:
     """Create the read-model tables beside a PostgreSQL ledger (nothing to do for SQLite,
     whose read models are files made on first use); a warning in `lang` where the audit
     trail's text cannot be indexed."""
-    if not is_postgres(db):
+    if not Location.of(db).is_postgres:
         return []
     from store.pg_views import create_view_tables
 
@@ -56,38 +59,33 @@ def prepare_views(db: str, lang: str = "zh") -> list[str]:
 
 
 def db_migrate(args: argparse.Namespace) -> int:
-    from store.app import missing_tables, open_app
+    from store import open_store
 
     db = resolve_db(getattr(args, "db", None))
-    created: list[str] = []
-    if is_postgres(db):
-        probe = open_app(db, create=True)  # the library's tables and the chain, under a lock
-        try:
-            created = [t for t in missing_tables(probe)]
-        finally:
-            probe.close()
-        created += prepare_views(db, _lang(args))
-    else:
-        open_app(db, create=True).close()
-    print(f"{db}: " + ("tables ready" if not created else "tables ready; created: " + ", ".join(created)))
+    with open_store(db, create=True) as store:  # the pending steps, one process at a time
+        version, _ = store.schema_version()
+        applied = store.applied_steps()
+        kind = store.kind
+    created = prepare_views(db, _lang(args)) if kind == "postgres" else []
+    steps = f" (steps applied: {', '.join(map(str, applied))})" if applied else ""
+    print(f"{Location.of(db).safe}: schema version {version}{steps}; "
+          + ("tables ready" if not created else "tables ready; created: " + ", ".join(created)))
     return 0
 
 
 def db_status(args: argparse.Namespace) -> int:
     import msgspec
 
-    from store.app import open_app
+    from store import open_store
     from store.chain import verify
 
     db = resolve_db(getattr(args, "db", None))
-    app = open_app(db, create=False)
-    try:
-        status = verify(app)
-        data = {"ledger": db, "store": "postgresql" if is_postgres(db) else "sqlite",
+    with open_store(db, create=False) as store:
+        status = verify(store)
+        version, _ = store.schema_version()
+        data = {"ledger": store.location, "store": "postgresql" if store.kind == "postgres" else "sqlite",
                 "events": status.count, "head": status.head_line if status.ok else "",
-                "verified": status.ok}
-    finally:
-        app.close()
+                "verified": status.ok, "schema": version}
     if args.format == "json":
         print(msgspec.json.encode(data).decode())
     else:

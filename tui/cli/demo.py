@@ -22,13 +22,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def run_demo(args: argparse.Namespace) -> int:
     from domain.demo import generate
     from projections.filing import Filer
-    from store.app import open_app, resolve_db
+    from store import open_store
+    from store.app import resolve_db
 
     for field, value, top in (("units", args.units, 500), ("years", args.years, 20)):
         if not 1 <= value <= top:
             raise fail("demo.range", field=field, actual=value, allowed=top)
     db = resolve_db(getattr(args, "db", None))
-    app = open_app(db)
+    store = open_store(db)
+    app = store.app
     from tui.cli.common import lang_of
     from tui.cli.db import prepare_views
 
@@ -39,11 +41,11 @@ def run_demo(args: argparse.Namespace) -> int:
         filer = Filer(app)
         started = time.monotonic()
         with _progress(args.quiet or not sys.stderr.isatty()) as progress:
-            stats = generate(db, seed=args.seed, units=args.units, years=args.years, content=filer,
+            stats = generate(store, seed=args.seed, units=args.units, years=args.years, content=filer,
                              progress=progress)
         filer.close()
     finally:
-        app.close()
+        store.close()
     elapsed = time.monotonic() - started
     print(f"{db}: {stats.units} 个单位 × {stats.years} 年，{stats.actions} 项操作，{stats.events} 个事件"
           f"（{elapsed:.1f} 秒）")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
-from domain.commands import Ledger
+from store import open_ledger
 from store.app import is_postgres, resolve_db
 
 OPTIONS = "restrict,pty"
@@ -78,7 +78,7 @@ def key_line(program: str, db: str, user: str, public_key: str) -> str:
 def authorized_keys(args: argparse.Namespace) -> int:
     db = resolve_db(getattr(args, "db", None))
     program = args.program or program_path()
-    with Ledger(db, create=False) as ledger:
+    with open_ledger(db, create=False) as ledger:
         users = ledger.directory().users
     lines = []
     for user in sorted(users.values(), key=lambda u: u.id):

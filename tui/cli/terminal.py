@@ -31,24 +31,26 @@ def _lang(args: argparse.Namespace) -> str:
 def open_or_create(args: argparse.Namespace, *, ask: Any = None) -> Any:
     """The ledger to show; a new one (first run) gets the bundled plan, and a demo year
     if the user accepts the offer (`ask(question) -> bool`, default: the terminal)."""
-    from domain.commands import Ledger
     from domain.plan_io import bundled_plan
+    from store import open_ledger
     from tui.i18n import label
 
     lang = _lang(args)
     db = resolve_db(getattr(args, "db", None))
     first = not is_postgres(db) and not Path(db).exists()
-    ledger = Ledger(db, create=first)
+    ledger = open_ledger(db, create=first)
     if first or not ledger.max_position():
         plan = bundled_plan()
         ask = ask or _ask_terminal
         if ask(label("app.demo_offer", lang)):
             from domain.demo import generate
+            from store import open_store
 
             ledger.close()
-            stats = generate(db, plan=plan)
+            with open_store(db) as demo_store:
+                stats = generate(demo_store, plan=plan)
             print(label("app.demo_done", lang, n=stats.events), file=sys.stderr)
-            ledger = Ledger(db, create=False)
+            ledger = open_ledger(db, create=False)
         else:
             ledger.bootstrap(plan, source="tui")
         print(label("app.created", lang, where=db, unit=plan.unit, year=plan.year), file=sys.stderr)

@@ -1,0 +1,119 @@
+"""Opening a ledger: the one function the command line and the terminal UI call.
+
+`open_store(db)` decides the backend once, from the ledger location, and returns a
+`LedgerStore`: the event log with its hash chain, which implements
+`domain.ports.EventStore` and carries the parts the read side needs. `open_ledger(db)`
+binds a `domain.commands.Ledger` to one. Everything after asks the store (`kind`), not
+the location text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
+
+from domain.commands import Ledger
+from domain.errors import StoreUnreachable, WriteConflict
+from domain.events import Event
+from domain.ledger import utcnow
+from store import chain
+from store.app import LedgerApp, open_app
+from store.chain import ChainSource
+from store.location import Kind, Location, resolve_db, safe
+
+_UNREACHABLE = (OperationalError, InterfaceError)  # a server restarting, a file locked too long
+
+
+class LedgerStore:
+    """One opened ledger: its event log and hash chain, on SQLite or PostgreSQL.
+
+    Implements `domain.ports.EventStore`. The library's errors stop here: a version
+    conflict comes out as `WriteConflict`, a store that does not answer as
+    `StoreUnreachable` (its detail without any password).
+    """
+
+    def __init__(self, app: LedgerApp, where: Location) -> None:
+        self.app = app  # eventsourcing's application (its recorder and mapper)
+        self.where = where
+        self.kind: Kind = where.kind
+        self.location = where.text
+        # The read side's parts hang here too, for the same open ledger: `log` (a
+        # `domain.ports.LogReader`), `audit` (the audit trail's index), `checkpoints`.
+
+    # -- domain.ports.EventStore -----------------------------------------------------
+    def events_of(self, aggregate_id: UUID, after_version: int) -> Sequence[Event]:
+        try:
+            stored = self.app.recorder.select_events(aggregate_id, gt=after_version)
+        except _UNREACHABLE as exc:
+            raise StoreUnreachable(safe(str(exc))) from None
+        decode = self.app.mapper.to_domain_event
+        return [decode(s) for s in stored]
+
+    def save(self, aggregates: Sequence[Any]) -> list[int]:
+        try:
+            recordings = self.app.save(*aggregates)
+        except IntegrityError as exc:
+            raise WriteConflict(safe(str(exc))) from None
+        except _UNREACHABLE as exc:
+            raise StoreUnreachable(safe(str(exc))) from None
+        return [r.notification.id for r in recordings]
+
+    def head(self) -> int:
+        try:
+            return self.app.recorder.max_notification_id() or 0
+        except _UNREACHABLE as exc:
+            raise StoreUnreachable(safe(str(exc))) from None
+
+    def event_at(self, position: int) -> tuple[UUID, Event] | None:
+        try:
+            rows = self.app.recorder.select_notifications(start=position, limit=1, stop=position)
+        except _UNREACHABLE as exc:
+            raise StoreUnreachable(safe(str(exc))) from None
+        if not rows:
+            return None
+        return rows[0].originator_id, self.app.mapper.to_domain_event(rows[0])
+
+    def digest_at(self, position: int) -> str | None:
+        return chain.digest_at(self, position)
+
+    def close(self) -> None:
+        self.app.close()
+
+    # -- the chain and the schema ----------------------------------------------------
+    def chain_snapshot(self) -> AbstractContextManager[ChainSource]:
+        """One consistent snapshot of the events and their links (see `store.chain.verify`)."""
+        return self.app.recorder.chain_snapshot()  # type: ignore[attr-defined,no-any-return]
+
+    def schema_version(self) -> tuple[int, int]:
+        """(the schema version the ledger is at, the version this code writes)."""
+        return self.app.recorder.schema_version()  # type: ignore[attr-defined,no-any-return]
+
+    def applied_steps(self) -> list[int]:
+        """The schema's steps this opening applied (none unless the ledger was behind)."""
+        return list(getattr(self.app.recorder, "applied_steps", []))
+
+    def __enter__(self) -> LedgerStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(db: str | None = None, *, create: bool = True) -> LedgerStore:
+    """Open the ledger at `db` (else $JIXIAO_DB, else the per-user file): a SQLite path,
+    `sqlite:PATH` or a postgresql:// URL. `create=False` refuses a ledger that is not
+    there yet; a PostgreSQL ledger's tables are only made with `create` (see
+    `store.app.open_app`)."""
+    where = Location.of(resolve_db(db))
+    return LedgerStore(open_app(where.text, create=create), where)
+
+
+def open_ledger(db: str | None = None, *, create: bool = True, clock: Callable[[], dt.datetime] = utcnow,
+                plan: tuple[str, int] | None = None) -> Ledger:
+    """A ledger's commands, bound to its opened store (closed with the ledger)."""
+    return Ledger(open_store(db, create=create), clock=clock, plan=plan)
