@@ -13,6 +13,7 @@ from domain.plan import Category, Grade, Indicator, Person, Plan, Rules, Section
 from domain.rules import check
 from projections.replay import replay
 from projections.standings import standings
+from store.readers import log_reader
 
 TODAY = dt.date(2021, 12, 31)
 
@@ -55,7 +56,7 @@ def small(db_path, clock):
 
 
 def now(ledger: Ledger, **clocks):
-    fold = replay(ledger.app, **clocks)
+    fold = replay(log_reader(ledger.app), **clocks)
     return standings(fold.plan_fold(), today=TODAY, as_of=clocks.get("as_of"))
 
 

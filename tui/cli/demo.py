@@ -23,6 +23,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from domain.demo import generate
     from projections.filing import Filer
     from store.app import open_app, resolve_db
+    from store.readers import log_reader
 
     for field, value, top in (("units", args.units, 500), ("years", args.years, 20)):
         if not 1 <= value <= top:
@@ -36,7 +37,7 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         if app.recorder.max_notification_id():
             raise fail("demo.not_empty", where=db)
-        filer = Filer(app)
+        filer = Filer(log_reader(app))
         started = time.monotonic()
         with _progress(args.quiet or not sys.stderr.isatty()) as progress:
             stats = generate(db, seed=args.seed, units=args.units, years=args.years, content=filer,
