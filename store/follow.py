@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Self
 
 from domain.ports import RawRow
 
 
-class Follower:
+class FollowerThread:
     """A thread that hears of commits to the log and calls `on_new`; subclasses say how."""
 
     def __init__(self, after: int, on_new: Callable[[], None] | None = None) -> None:
@@ -21,7 +22,7 @@ class Follower:
         self._woken = threading.Event()  # told, and not drained since
         self.thread = threading.Thread(target=self._run, name="jixiao-follow", daemon=True)
 
-    def start(self) -> Follower:
+    def start(self) -> Self:
         self.thread.start()
         return self
 

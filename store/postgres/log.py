@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from domain.ports import RawRow
-from store.follow import Follower
+from store.follow import FollowerThread
 
 PAGE = 5000
 
@@ -79,13 +79,13 @@ class PostgresLog:
 
     def follow(self, after: int, on_new: Callable[[], None] | None = None, *,
                interval: float = 0.2) -> Subscriber:
-        return Subscriber(self.recorder, after, on_new).start()  # type: ignore[return-value]
+        return Subscriber(self.recorder, after, on_new).start()
 
     def close(self) -> None:
         """Nothing kept: the connections are the application's pool."""
 
 
-class Subscriber(Follower):
+class Subscriber(FollowerThread):
     """Iterates the library's subscription; the rows it receives wait for `drain()`.
 
     If the subscription fails (the server restarted, the network dropped) it subscribes

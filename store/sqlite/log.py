@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from uuid import UUID
 
 from domain.ports import RawRow
-from store.follow import Follower
+from store.follow import FollowerThread
 
 PAGE = 5000
 _AT_CHUNK = 500  # positions per `IN (...)`: well under SQLite's limit on parameters
@@ -86,7 +86,7 @@ class SQLiteLog:
 
     def follow(self, after: int, on_new: Callable[[], None] | None = None, *,
                interval: float = 0.2) -> HeadWatcher:
-        return HeadWatcher(self, after, on_new, interval=interval).start()  # type: ignore[return-value]
+        return HeadWatcher(self, after, on_new, interval=interval).start()
 
     def close(self) -> None:
         with self._lock:
@@ -95,7 +95,7 @@ class SQLiteLog:
                 self._conn = None
 
 
-class HeadWatcher(Follower):
+class HeadWatcher(FollowerThread):
     """Reads the head of the log every `interval` seconds; a new head calls `on_new`."""
 
     def __init__(self, log: SQLiteLog, after: int, on_new: Callable[[], None] | None = None, *,
