@@ -218,8 +218,9 @@ def rebuild(app: Any) -> int:
 
     from domain.validate import business_date
     from projections.replay import rebuild as rebuild_projections
+    from store.readers import log_reader
 
-    return rebuild_projections(app, business_date(dt.datetime.now(dt.UTC))).position
+    return rebuild_projections(log_reader(app), business_date(dt.datetime.now(dt.UTC))).position
 
 
 def timed(label: str, run: Any, events: int) -> tuple[float, float]:
@@ -285,9 +286,10 @@ def _follow_writer(db: str, count: int, gap: float, out: Any) -> None:
 def follow_delays(db: str, count: int = 200, gap: float = 0.05) -> list[float]:
     from projections.live import LiveFold
     from store.app import open_app
+    from store.readers import log_reader
 
     app = open_app(db, create=False)
-    live = LiveFold(app)
+    live = LiveFold(log_reader(app))
     live.open()
     woken = threading.Event()
     applied: dict[int, float] = {}
@@ -413,11 +415,11 @@ def cpu_busy() -> tuple[int, int]:
 
 def bench_clerks(url: str, levels: list[int], think: float, seconds: float) -> list[dict[str, Any]]:
     from domain.demo import generate
-    from projections.checkpoint import checkpoint_path
     from projections.live import LiveFold
     from store import open_store
     from store.app import open_app
-    from store.pg_views import create_view_tables
+    from store.postgres.views import create_view_tables
+    from store.readers import checkpoint_store, log_reader
 
     print(f"\n== clerks: terminal UIs on one server, an entry every ~{think:.0f} s each, {seconds:.0f} s per level",
           flush=True)
@@ -428,7 +430,7 @@ def bench_clerks(url: str, levels: list[int], think: float, seconds: float) -> l
             generate(demo_store)
         create_view_tables(demo)
         app = open_app(demo, create=False)
-        live = LiveFold(app, checkpoint=checkpoint_path(demo))
+        live = LiveFold(log_reader(app), checkpoint=checkpoint_store(app))
         live.open()
         live.save()
         live.close()

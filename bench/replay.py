@@ -200,13 +200,13 @@ def raw_floor(db: str) -> int:
     return n
 
 
-def rebuild(app: Any) -> int:
+def rebuild(log: Any) -> int:
     import datetime as dt
 
     from domain.validate import business_date
     from projections.replay import rebuild as rebuild_projections
 
-    return rebuild_projections(app, business_date(dt.datetime.now(dt.UTC))).position
+    return rebuild_projections(log, business_date(dt.datetime.now(dt.UTC))).position
 
 
 def timed(label: str, run: Any, events: int) -> tuple[float, float]:
@@ -239,6 +239,8 @@ def main() -> int:
     from projections.replay import replay
     from projections.stream import read_log
     from store.app import open_app
+    from store.readers import audit_index, log_reader
+    from store.sqlite.checkpoint import FileCheckpoint
 
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or os.path.join(tmp, "bench.db")
@@ -250,30 +252,31 @@ def main() -> int:
         print(f"generated {n:,} events in {time.perf_counter() - started:.1f} s "
               f"({Path(db).stat().st_size / 2**20:.0f} MiB ledger)", flush=True)
         app = open_app(db)
+        log = log_reader(app)
         floor = timed("(a) raw floor: sqlite3 + msgspec decode", lambda: raw_floor(db), n)
-        full = timed("(b) full rebuild: year fold + standings of every plan", lambda: rebuild(app), n)
+        full = timed("(b) full rebuild: year fold + standings of every plan", lambda: rebuild(log), n)
         if not args.skip_audit:
             from projections.audit import AuditTrail
 
             def audit() -> None:
-                with AuditTrail(db, path=os.path.join(tmp, "bench.audit.db")) as trail:
+                with AuditTrail(audit_index(db, path=os.path.join(tmp, "bench.audit.db"))) as trail:
                     trail.reset()
-                    trail.refresh(app)
+                    trail.refresh(log)
 
             timed("(b') audit table rebuild (SQLite, indexed)", audit, n)
-        timed(f"(c) as-of replay to {MID_YEAR}", lambda: replay(app, as_of=MID_YEAR), n)
+        timed(f"(c) as-of replay to {MID_YEAR}", lambda: replay(log, as_of=MID_YEAR), n)
 
         # (d): a checkpoint taken before the last 1% of the events
         path = os.path.join(tmp, "bench.checkpoint")
         fold = YearFold()
-        fold.feed(read_log(app, stop=n - n // 100))
-        cp.save(fold, path, app)
+        fold.feed(read_log(log, stop=n - n // 100))
+        cp.save(fold, FileCheckpoint(path), log)
         size = Path(path).stat().st_size
         del fold
         gc.collect()
 
         def reopen() -> None:
-            live = LiveFold(app, checkpoint=path, every=10**12)
+            live = LiveFold(log, checkpoint=FileCheckpoint(path), every=10**12)
             live.open()
             assert live.from_checkpoint and live.fold.position == n
             assert live.fold.plans  # every plan's records decoded (opening decodes none)

@@ -119,21 +119,21 @@ asyncio.run(main())
 def prepare(db: str) -> dict[str, float]:
     """The checkpoint and the audit table `jixiao` keeps beside the ledger (timed apart)."""
     from projections.audit import AuditTrail
-    from projections.checkpoint import checkpoint_path
     from projections.live import LiveFold
     from store.app import open_app
+    from store.readers import audit_index, checkpoint_store, log_reader
 
     app = open_app(db, create=False)
     try:
         t0 = time.perf_counter()
-        live = LiveFold(app, checkpoint=checkpoint_path(db))
+        live = LiveFold(log_reader(app), checkpoint=checkpoint_store(app))
         live.open()
         live.save()
         live.close()
         checkpoint_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        with AuditTrail(db) as trail:
-            trail.refresh(app)
+        with AuditTrail(audit_index(db)) as trail:
+            trail.refresh(log_reader(app))
         audit_s = time.perf_counter() - t0
     finally:
         app.close()

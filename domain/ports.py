@@ -9,9 +9,11 @@ hand its parts on.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 from uuid import UUID
 
+from domain.audit_query import AuditFilter
 from domain.events import Event
 
 # One stored event as the log hands it out, undecoded: (position, originator id as 32
@@ -56,18 +58,23 @@ class Follower(Protocol):
     """Hears of each commit to the log (see `LogReader.follow`)."""
 
     subscribed: bool  # True while new rows arrive through `drain` (PostgreSQL LISTEN)
+    failures: int  # subscriptions lost so far (a server restart, a dropped network)
 
     def drain(self, after: int) -> list[RawRow] | None:
-        """Rows received after `after`, in order; None when some may have been missed."""
+        """Rows received after `after`, in order; None when some may have been missed
+        (a new subscription began): then the caller reads the log itself."""
 
-    def stop(self) -> None: ...
+    def stop(self) -> None:
+        """Stop hearing; returns once the listening thread has ended."""
 
 
 class LogReader(Protocol):
-    """The ordered log, as the projections fold it."""
+    """The ordered log, as the projections fold it. `close` only lets go of what the
+    reader keeps open between calls; it may be used again afterwards."""
 
     def pages(self, after: int = 0, stop: int | None = None) -> Iterator[list[RawRow]]:
-        """Every stored row after `after` (up to `stop`), a page at a time, in order."""
+        """Every stored row after `after` (up to `stop`), a page at a time, in order, from
+        one consistent view of the log where the backend allows it."""
 
     def at(self, positions: Iterable[int]) -> list[RawRow]:
         """The rows stored at the given positions (those that exist), in order."""
@@ -76,11 +83,97 @@ class LogReader(Protocol):
         """The position of the last stored event (0 for an empty log); cheap."""
 
     def identity(self, position: int) -> tuple[str, int] | None:
-        """(originator id, version) of the event at `position`, None if there is none:
-        how a read model tells that the log is still the one it was built from."""
+        """(originator id as a hyphenated UUID, version) of the event at `position`, None
+        if there is none: how a read model tells that the log is still the one it was
+        built from."""
 
     def follow(self, after: int, on_new: Callable[[], None] | None = None, *,
                interval: float = 0.2) -> Follower:
-        """Start hearing of commits after `after`; `on_new` is called from another thread."""
+        """Start hearing of commits after `after`; `on_new` is called from another thread,
+        once until the next `drain` (SQLite, which cannot notify, is watched every
+        `interval` seconds)."""
+
+    def close(self) -> None: ...
+
+
+class CheckpointStore(Protocol):
+    """Where the year fold's checkpoint is kept: a header line and the state's bytes
+    (their meaning is `projections.checkpoint`'s)."""
+
+    location: str  # a file path, or where in a database (for messages)
+
+    def header(self) -> bytes | None:
+        """The stored header (one line of JSON), None if there is no checkpoint."""
+
+    def state(self) -> bytes | memoryview | None:
+        """The stored state, None if there is none."""
+
+    def write(self, header: bytes, state: bytes) -> None:
+        """Replace the checkpoint as one step: a reader sees the old one or the new one."""
+
+
+# One row of the audit table, as the fold writes it: (position, recorded, effective, actor,
+# role, kind, unit, year, section, indicator, target, summary, reason, effect, agg, version);
+# times and dates as text (`domain.audit_query.ts`), the effect as decimal text or None,
+# `agg` a small number per aggregate. `voided_by` is set later, by `AuditWriter.void`.
+AuditRecord = tuple[int, str, str, str, str, str, str, int | None, str, str, str, str, str,
+                    str | None, int, int]
+
+# One row read back: the record's first fourteen columns (position .. effect), then
+# voided_by and the voiding row's recorded, effective, actor and reason (None if not voided).
+StoredAuditRow = tuple[Any, ...]
+
+
+class AuditWriter(Protocol):
+    """One transaction on the audit table; concurrent refreshes wait for each other."""
+
+    def position(self) -> int:
+        """The position folded so far, as stored (another process may have moved it)."""
+
+    def state(self) -> bytes | None:
+        """The fold's state as stored with that position."""
+
+    def insert(self, records: Sequence[AuditRecord]) -> None: ...
+
+    def void(self, agg: int, version: int, by: int) -> tuple[str | None, str] | None:
+        """Mark the row of (agg, version) voided by position `by`; its (effect, kind)."""
+
+    def effect_of(self, agg: int, version: int) -> str | None:
+        """The stored effect of the row of (agg, version), None if none or no row."""
+
+    def set_effect(self, position: int, effect: str) -> None: ...
+
+    def save(self, position: int, state: bytes) -> None:
+        """The position and the fold's state after this transaction's rows."""
+
+
+class AuditIndex(Protocol):
+    """The audit table of one ledger: rows that page newest first without loading all."""
+
+    location: str
+
+    def state(self) -> bytes | None:
+        """The fold's stored state (None before the first row)."""
+
+    def transaction(self) -> AbstractContextManager[AuditWriter]:
+        """A write transaction; committed when the block ends, rolled back on an error."""
+
+    def bulk(self) -> AbstractContextManager[None]:
+        """A first build: the filter indexes may be dropped meanwhile and made after."""
+
+    def reset(self) -> None:
+        """Forget every row and the state: the next refresh folds the whole log."""
+
+    def page(self, filters: AuditFilter, before_position: int | None, limit: int) -> list[StoredAuditRow]:
+        """Matching rows, newest first, strictly before `before_position` when given."""
+
+    def page_query(self, filters: AuditFilter, before_position: int | None,
+                   limit: int) -> tuple[str, list[Any]]:
+        """The statement `page` runs and its parameters, in the backend's own dialect."""
+
+    def count(self, filters: AuditFilter) -> int: ...
+
+    def max_position(self) -> int:
+        """The newest row's position (0 for none): one indexed lookup."""
 
     def close(self) -> None: ...

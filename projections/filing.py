@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from domain.ports import LogReader
 from projections import quarterly as q
 from projections.fold import PlanFold, YearFold
 from projections.forms import contacts, decomposition
@@ -61,17 +62,17 @@ def filed_content(year: YearFold, fold: PlanFold, read: Reader, report: str, *, 
 class Filer:
     """Builds the content of reports about to be filed, from a fold it keeps up to date.
 
-    Usable as the demo's content hook: `Filer(app)(ledger, report, section=, period=, actor=)`.
+    Usable as the demo's content hook: `Filer(log)(ledger, report, section=, period=, actor=)`.
     """
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, log: LogReader) -> None:
         from projections.live import LiveFold
         from projections.stream import read_at
 
-        self.app = app
-        self.live = LiveFold(app)
+        self.log = log
+        self.live = LiveFold(log)
         self.live.open()
-        self.read: Reader = lambda positions: read_at(app, positions)
+        self.read: Reader = lambda positions: read_at(log, positions)
 
     def close(self) -> None:
         self.live.close()

@@ -30,7 +30,9 @@ import msgspec
 
 from domain import events as ev
 from domain.aggregates import apply_plan_change, indicator_id, unit_id
+from domain.codec import decode_event
 from domain.plan import Plan
+from projections.stream import UUIDS, Clocks, shared_uuid
 
 STRUCTURAL = (ev.UserRegistered, ev.RoleGranted, ev.RoleRevoked, ev.KeyAdded, ev.KeyRevoked,
               ev.PlanRegistered, ev.PlanLoaded, ev.IndicatorAdded, ev.IndicatorRevised,
@@ -332,8 +334,6 @@ class YearFold:
     """Folds the log into per-plan records. Feed it events in global order."""
 
     def __init__(self, clocks: Any = None) -> None:
-        from projections.stream import Clocks
-
         self.clocks = clocks or Clocks()
         self.position = 0
         self._plans: dict[UUID, PlanFold] = {}
@@ -439,9 +439,6 @@ class YearFold:
         """Apply pages of stored rows (position, originator, topic, payload) as read from
         the store: the fast path of a replay. Entry kinds are decoded into views; anything
         else (people, the plan, older event versions) into its full event."""
-        from domain.codec import decode_event
-        from projections.stream import UUIDS
-
         views = VIEWS if self.clocks.known_at is not None else LEAN_VIEWS
         owners = self._by_key
         filtered = self._filtered
@@ -527,8 +524,6 @@ class YearFold:
                     self._own(fold)
 
     def _own(self, fold: PlanFold, owned: dict[UUID, str] | None = None) -> None:
-        from projections.stream import shared_uuid
-
         self._by_key = {}
         for key, indicator in (owned if owned is not None else _owned(fold)).items():
             self._owners[shared_uuid(key)] = (fold, indicator)

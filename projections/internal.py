@@ -38,6 +38,7 @@ from domain import events as ev
 from domain.internal import internal_id
 from domain.internal_method import InternalMethod, default_method
 from domain.plan import Plan
+from domain.ports import LogReader
 from projections.stream import Clocks, read_log
 
 ZERO = Decimal(0)
@@ -75,14 +76,14 @@ class InternalFold:
             n += 1
         return n
 
-    def catch_up(self, app: Any) -> int:
+    def catch_up(self, log: LogReader) -> int:
         """Fold what was recorded since the last position seen."""
-        return self.feed(read_log(app, after=self.position))
+        return self.feed(read_log(log, after=self.position))
 
 
-def replay_internal(app: Any) -> InternalFold:
+def replay_internal(log: LogReader) -> InternalFold:
     fold = InternalFold()
-    fold.feed(read_log(app))
+    fold.feed(read_log(log))
     return fold
 
 

@@ -3,30 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from domain.ports import LogReader
 from projections.fold import YearFold
 from projections.stream import Clocks, read_rows
 
 
-def replay(app: Any, *, as_of: dt.date | None = None,
+def replay(log: LogReader, *, as_of: dt.date | None = None,
            known_at: dt.datetime | None = None) -> YearFold:
     """Fold the whole log, admitting events effective by `as_of` and recorded by `known_at`."""
     fold = YearFold(Clocks(as_of, known_at))
-    fold.feed_rows(read_rows(app))
+    fold.feed_rows(read_rows(log))
     return fold
 
 
-def catch_up(fold: YearFold, app: Any) -> int:
+def catch_up(fold: YearFold, log: LogReader) -> int:
     """Apply events recorded since the fold's position; returns how many were read."""
-    return fold.feed_rows(read_rows(app, after=fold.position))
+    return fold.feed_rows(read_rows(log, after=fold.position))
 
 
-def rebuild(app: Any, today: dt.date) -> YearFold:
+def rebuild(log: LogReader, today: dt.date) -> YearFold:
     """A full rebuild: fold the whole log and compute the standings of every plan."""
     from projections.standings import standings
 
-    fold = replay(app)
+    fold = replay(log)
     for plan in fold.plan_folds():
         standings(plan, today=today, position=fold.position)
     return fold

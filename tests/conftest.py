@@ -104,7 +104,7 @@ def db_path(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str
 def ledger(db_path: str, backend: str, clock: Clock) -> Iterator[Ledger]:
     with open_ledger(db_path, clock=clock) as opened:
         if backend == "postgres":  # the read models' tables, as `jixiao init` makes them
-            from store.pg_views import create_view_tables
+            from store.postgres.views import create_view_tables
 
             create_view_tables(db_path)
         opened.bootstrap(bundled_plan())

@@ -14,12 +14,14 @@ from urllib.parse import urlparse, urlunparse
 import pytest
 
 from domain.demo import generate
-from projections import audit
-from projections.audit import TABLE, TEXT_TABLE, AuditFilter, AuditTrail
+from projections.audit import AuditFilter, AuditTrail
 from projections.filing import Filer
 from store import open_ledger, open_store
 from store.app import open_app
-from store.pg_views import TEXT_INDEX, allow_ddl, create_text_index
+from store.postgres.audit import TEXT_INDEX, PostgresAuditIndex, create_text_index
+from store.readers import audit_index, log_reader
+from store.sqlite import audit
+from store.sqlite.audit import TABLE, TEXT_TABLE
 
 QUERIES = [
     # Chinese, three characters and more
@@ -37,7 +39,7 @@ QUERIES = [
 def trail_db(tmp_path_factory) -> str:
     db = str(tmp_path_factory.mktemp("audit-text") / "demo.db")
     app = open_app(db)
-    filer = Filer(app)
+    filer = Filer(log_reader(app))
     with open_store(db) as demo_store:
         generate(demo_store, seed=11, content=filer)
     filer.close()
@@ -80,25 +82,25 @@ def assert_same_as_like(trail: AuditTrail) -> None:
 
 
 def test_the_text_filter_finds_what_like_found(trail_db, tmp_path, monkeypatch):
-    with open_ledger(trail_db) as ledger, AuditTrail(trail_db, path=str(tmp_path / "audit.db")) as trail:
-        trail.refresh(ledger.app)
+    with open_ledger(trail_db) as ledger, AuditTrail(audit_index(trail_db, path=str(tmp_path / "audit.db"))) as trail:
+        trail.refresh(log_reader(ledger.app))
         check_index(trail)
         # three characters and more are looked up in the index, fewer are scanned
-        clauses, params = trail._where(AuditFilter(text="累计完成"))
+        clauses, params = trail.index._where(AuditFilter(text="累计完成"))
         plan = " ".join(str(r) for r in trail.conn.execute(
             f"EXPLAIN QUERY PLAN SELECT 1 FROM {TABLE} a WHERE {' AND '.join(clauses)}", params))
         assert TEXT_TABLE in plan
-        assert TEXT_TABLE not in " ".join(trail._where(AuditFilter(text="累计"))[0])
+        assert TEXT_TABLE not in " ".join(trail.index._where(AuditFilter(text="累计"))[0])
         assert_same_as_like(trail)
         # text in many rows is scanned for instead, with the same result
         with monkeypatch.context() as m:
             m.setattr(audit, "TEXT_LOOKUP_MAX", 5)
-            assert TEXT_TABLE not in " ".join(trail._where(AuditFilter(text="累计完成"))[0])
-            assert TEXT_TABLE in " ".join(trail._where(AuditFilter(text="不存在的内容"))[0])
+            assert TEXT_TABLE not in " ".join(trail.index._where(AuditFilter(text="累计完成"))[0])
+            assert TEXT_TABLE in " ".join(trail.index._where(AuditFilter(text="不存在的内容"))[0])
             assert_same_as_like(trail)
         # new rows are indexed as they are folded
         ledger.audit_remark("gongfuan", "复核完毕 100%_抽查 PDF")
-        assert trail.refresh(ledger.app) == 1
+        assert trail.refresh(log_reader(ledger.app)) == 1
         check_index(trail)
         for text in ("复核完毕", "100%_抽", "%_抽", "pdf"):
             assert trail.page(AuditFilter(text=text), limit=1)[0].summary == "复核完毕 100%_抽查 PDF"
@@ -106,7 +108,7 @@ def test_the_text_filter_finds_what_like_found(trail_db, tmp_path, monkeypatch):
         # a refold from scratch starts the index again
         trail.reset()
         assert trail.page(AuditFilter(text="累计完成")) == []
-        trail.refresh(ledger.app)
+        trail.refresh(log_reader(ledger.app))
         check_index(trail)
         assert_same_as_like(trail)
 
@@ -114,14 +116,14 @@ def test_the_text_filter_finds_what_like_found(trail_db, tmp_path, monkeypatch):
 def test_a_file_without_the_text_index_is_rebuilt(trail_db, tmp_path):
     path = str(tmp_path / "audit.db")
     with open_ledger(trail_db) as ledger:
-        with AuditTrail(trail_db, path=path) as trail:
-            n = trail.refresh(ledger.app)
+        with AuditTrail(audit_index(trail_db, path=path)) as trail:
+            n = trail.refresh(log_reader(ledger.app))
             # as a file written before the text was indexed
             trail.conn.execute(f"DROP TABLE {TEXT_TABLE}")
             trail.conn.execute("DELETE FROM jixiao_audit_meta WHERE key='text_index'")
-        with AuditTrail(trail_db, path=path) as trail:
+        with AuditTrail(audit_index(trail_db, path=path)) as trail:
             assert trail.position == 0 and trail.count() == 0  # not trusted: folded again
-            assert trail.refresh(ledger.app) == n
+            assert trail.refresh(log_reader(ledger.app)) == n
             check_index(trail)
             assert_same_as_like(trail)
 
@@ -146,9 +148,8 @@ def utf8_db(postgres_server: str) -> Iterator[str]:
 @contextlib.contextmanager
 def pg_trail(ledger_db: str, url: str) -> Iterator[AuditTrail]:
     """The demo ledger's audit trail folded into PostgreSQL, its text indexed."""
-    with allow_ddl():
-        trail = AuditTrail(ledger_db, path=url)
-    assert create_text_index(trail.conn.conn) is None
+    trail = AuditTrail(PostgresAuditIndex(url, create=True))
+    assert create_text_index(trail.conn) is None
     try:
         yield trail
     finally:
@@ -183,7 +184,7 @@ def test_on_postgres_the_text_filter_finds_what_like_found(trail_db, utf8_db):
     """The same rows, order, count and pages through the index as the LIKE finds without it
     (PostgreSQL's LIKE is case-sensitive: "pdf" is not "PDF" there)."""
     with open_ledger(trail_db) as ledger, pg_trail(trail_db, utf8_db) as trail:
-        trail.refresh(ledger.app)
+        trail.refresh(log_reader(ledger.app))
         trail.conn.execute(f"ANALYZE {TABLE}")
         found = 0
         for text in QUERIES:
@@ -196,7 +197,7 @@ def test_on_postgres_the_text_filter_finds_what_like_found(trail_db, utf8_db):
         assert found >= 30
         # a new row is found through the index as soon as it is folded
         ledger.audit_remark("gongfuan", "复核完毕 100%_抽查 PDF")
-        assert trail.refresh(ledger.app) == 1
+        assert trail.refresh(log_reader(ledger.app)) == 1
         trail.conn.execute("SET enable_seqscan = off")
         for text in ("复核完毕", "100%_抽", "%_抽", "PDF"):
             assert trail.page({"text": text}, limit=1)[0].summary == "复核完毕 100%_抽查 PDF"
@@ -207,7 +208,7 @@ def test_on_postgres_a_search_of_three_characters_reads_the_trigram_index(trail_
     """A demo year is small enough to scan, so this test's own connection forbids scanning
     the table whole: what is left is the index, where the text has trigrams."""
     with open_ledger(trail_db) as ledger, pg_trail(trail_db, utf8_db) as trail:
-        trail.refresh(ledger.app)
+        trail.refresh(log_reader(ledger.app))
         trail.conn.execute(f"ANALYZE {TABLE}")
         trail.conn.execute("SET enable_seqscan = off")
         trail.conn.execute("SET enable_indexscan = off")  # nor newest first through the positions

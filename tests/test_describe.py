@@ -14,6 +14,7 @@ from domain.demo import generate
 from projections.describe import summary
 from projections.stream import read_log
 from store import open_ledger, open_store
+from store.readers import log_reader
 
 # words of the Chinese templates: none may appear in an English summary unless a user typed it
 TEMPLATE_WORDS = re.compile("累计|字节|项指标|分管|承办|联络|时限|自评|定档|依据|扣 |整改|申诉|摘要|封存|作废|"
@@ -28,7 +29,7 @@ def demo_events(tmp_path_factory: pytest.TempPathFactory) -> list[ev.Event]:
     with open_store(db) as demo_store:
         generate(demo_store, seed=5)
     with open_ledger(db, create=False) as ledger:
-        return [event for _, _, event in read_log(ledger.app)]
+        return [event for _, _, event in read_log(log_reader(ledger.app))]
 
 
 def typed_text(event: ev.Event) -> str:

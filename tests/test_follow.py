@@ -17,6 +17,7 @@ from domain.plan_io import bundled_plan
 from projections.live import LiveFold
 from projections.replay import replay
 from store import open_ledger
+from store.readers import log_reader
 from tests.conftest import Clock
 
 
@@ -32,7 +33,7 @@ def wait_until(condition: Any, seconds: float = 10.0) -> bool:
 def test_a_following_fold_hears_of_each_commit_at_once(db_path: str, backend: str, clock: Clock) -> None:
     with open_ledger(db_path, clock=clock) as ledger, open_ledger(db_path, clock=clock) as other:
         ledger.bootstrap(bundled_plan())
-        live = LiveFold(ledger.app)
+        live = LiveFold(log_reader(ledger.app))
         live.open()
         heard = threading.Event()
         follower = live.follow(heard.set)
@@ -52,7 +53,7 @@ def test_a_following_fold_hears_of_each_commit_at_once(db_path: str, backend: st
                 assert wait_until(lambda: live.poll() > 0 or live.fold.position == other.last_positions[-1])
                 assert live.fold.position == other.last_positions[-1]
             print(f"\n{backend}: commit to notification {1000 * max(latencies):.0f} ms at most")
-            assert live.fold.state() == replay(ledger.app).state()
+            assert live.fold.state() == replay(log_reader(ledger.app)).state()
         finally:
             live.close()
         assert not follower.thread.is_alive()
@@ -63,7 +64,7 @@ def test_following_survives_a_server_restart(postgres_db: str, postgres_cluster:
         pytest.skip("restarting needs the throwaway cluster, not $JIXIAO_TEST_PG")
     with open_ledger(postgres_db, clock=clock) as ledger:
         ledger.bootstrap(bundled_plan())
-        live = LiveFold(ledger.app)
+        live = LiveFold(log_reader(ledger.app))
         live.open()
         heard = threading.Event()
         follower = live.follow(heard.set)

@@ -20,6 +20,7 @@ from projections.internal import Participant, allocate, replay_internal, results
 from projections.replay import replay
 from projections.standings import standings, veto_notes
 from projections.stream import read_at
+from store.readers import log_reader
 from tests.conftest import jixiao
 from tests.stored import stored_events
 
@@ -34,8 +35,9 @@ def refused(code: str, call: Any) -> JixiaoError:
 
 
 def results(ledger: Ledger) -> Any:
-    return results_for(replay(ledger.app), replay_internal(ledger.app), today=ledger.clock().date(),
-                       read=lambda positions: read_at(ledger.app, positions))
+    log = log_reader(ledger.app)
+    return results_for(replay(log), replay_internal(log), today=ledger.clock().date(),
+                       read=lambda positions: read_at(log, positions))
 
 
 def small_bureau(ledger: Ledger) -> None:
@@ -138,11 +140,11 @@ def test_a_vetoed_section_gets_the_lowest_grade_whatever_its_score_and_the_repor
         if ind.section == "center":
             ledger.award_tier(LEADER, ind.id, tier="一档")
     ledger.adjust(LEADER, "veto", 0, reason="发生安全生产责任事故", basis="安委〔2021〕5号", section="center")
-    s = standings(replay(ledger.app).plan_fold(), today=ledger.clock().date())
+    s = standings(replay(log_reader(ledger.app)).plan_fold(), today=ledger.clock().date())
     center = next(x for x in s.sections if x.id == "center")
     assert (center.rate, center.grade, center.veto) == (Decimal("100.00"), "较差", True)
     assert s.grade == "较差" and s.veto
-    (veto, why), = veto_notes(s, lambda positions: read_at(ledger.app, positions))
+    (veto, why), = veto_notes(s, lambda positions: read_at(log_reader(ledger.app), positions))
     assert veto.section == "center" and why == "理由：发生安全生产责任事故；依据：安委〔2021〕5号"
     section = next(x for x in results(ledger).sections if x.id == "center")
     assert (section.score, section.grade, section.veto) == (Decimal("100.00"), "较差", True)
@@ -150,8 +152,9 @@ def test_a_vetoed_section_gets_the_lowest_grade_whatever_its_score_and_the_repor
     assert section.rank == 3  # ranked after every section not vetoed
     from projections.self_inspection import markdown, self_inspection
 
-    year = replay(ledger.app)
-    report = markdown(self_inspection(year, year.plan_fold(), lambda positions: read_at(ledger.app, positions),
+    year = replay(log_reader(ledger.app))
+    log = log_reader(ledger.app)
+    report = markdown(self_inspection(year, year.plan_fold(), lambda positions: read_at(log, positions),
                                       today=ledger.clock().date()))
     assert ("等次：**较差**（一票否决：安溪县生产力促进中心，理由：发生安全生产责任事故，"
             "依据：安委〔2021〕5号）") in report

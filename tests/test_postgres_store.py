@@ -21,6 +21,7 @@ from store import open_ledger
 from store.app import open_app
 from store.chain import verify
 from store.migrate import move, rows
+from store.readers import audit_index, checkpoint_store, log_reader
 from tests.conftest import Clock, jixiao
 
 CLERK_GRANTS = (
@@ -99,11 +100,11 @@ def test_init_makes_every_table_and_the_read_models_live_in_the_database(postgre
     from projections.live import LiveFold
 
     with open_ledger(postgres_db, create=False) as ledger:
-        live = LiveFold(ledger.app, checkpoint=cp.checkpoint_path(postgres_db))
+        live = LiveFold(log_reader(ledger.app), checkpoint=checkpoint_store(ledger.app))
         fold = live.open()
         live.save()
         live.close()
-        loaded = cp.load(cp.checkpoint_path(postgres_db), ledger.app)
+        loaded = cp.load(checkpoint_store(ledger.app), log_reader(ledger.app))
         assert isinstance(loaded, YearFold) and loaded.position == fold.position == ledger.max_position()
     assert sql(postgres_db, "SELECT name FROM jixiao_checkpoint") == [("year",)]
 
@@ -125,7 +126,7 @@ def test_db_migrate_indexes_the_audit_text_by_trigrams(postgres_db: str) -> None
                      "'K01.1', 'K01.1_' || g || '.pdf (1234 bytes)', '', NULL, g, 1, NULL "
                      "FROM generate_series(1, 100000) AS g")
     sql(postgres_db, "ANALYZE jixiao_audit")
-    with AuditTrail(postgres_db) as trail:
+    with AuditTrail(audit_index(postgres_db)) as trail:
         query, params = trail.page_query({"text": "K01.1_12345.pdf"}, None, 101)
         plan = "\n".join(r[0] for r in trail.conn.execute("EXPLAIN ANALYZE " + query, params).fetchall())
         assert "Bitmap Index Scan on jixiao_audit_text" in plan, plan
@@ -140,7 +141,7 @@ def test_without_pg_trgm_the_tables_are_made_and_the_text_filter_scans(postgres_
     """An owner who may not create extensions: the tables are made, the missing index is
     named with what the administrator runs, and the text filter scans as it always did."""
     from projections.audit import AuditTrail
-    from store.pg_views import VIEW_TABLES, create_view_tables
+    from store.postgres.views import VIEW_TABLES, create_view_tables
 
     with contextlib.suppress(Exception):
         sql(postgres_db, "CREATE ROLE jixiao_builder LOGIN")
@@ -155,7 +156,7 @@ def test_without_pg_trgm_the_tables_are_made_and_the_text_filter_scans(postgres_
     sql(postgres_db, "INSERT INTO jixiao_audit SELECT g, '2021-06-01 08:00:00.000000', '2021-06-01', 'admin', "
                      "'admin', 'Remarked', '', NULL, '', '', '', '第' || g || '次复核', '', NULL, g, 1, NULL "
                      "FROM generate_series(1, 300) AS g")
-    with AuditTrail(builder) as trail:
+    with AuditTrail(audit_index(builder)) as trail:
         assert [r.position for r in trail.page({"text": "第12次"})] == [12]
         assert trail.count({"text": "复核"}) == 300
     # the administrator creates the extension; migrating again indexes the text
@@ -187,7 +188,7 @@ def test_a_role_that_may_not_create_tables_works_the_ledger(postgres_db: str) ->
     # the audit trail's text index serves the clerk's searches without a grant of its own
     from projections.audit import AuditTrail
 
-    with AuditTrail(clerk) as trail:
+    with AuditTrail(audit_index(clerk)) as trail:
         trail.conn.execute("SET enable_seqscan = off")  # a handful of rows: scanning would be cheaper
         trail.conn.execute("SET enable_indexscan = off")
         query, params = trail.page_query({"text": "yijiepin"}, None, 101)

@@ -19,6 +19,8 @@ from projections.live import LiveFold
 from projections.replay import replay
 from projections.standings import standings
 from store import open_ledger, open_store
+from store.readers import checkpoint_store, log_reader
+from store.sqlite.checkpoint import FileCheckpoint, checkpoint_path
 
 SCIENCE = ("安溪县科学技术局", 2021)  # unit 0 of the generated county: the bundled plan
 EDUCATION = ("安溪县教育局", 2021)  # unit 1: its people carry the suffix _01
@@ -44,7 +46,7 @@ def county(county_file: Path, tmp_path: Path) -> str:
 def checkpointed(db: str) -> None:
     """Fold the whole log and write its checkpoint beside the ledger."""
     with open_ledger(db) as ledger:
-        live = LiveFold(ledger.app, checkpoint=cp.checkpoint_path(db))
+        live = LiveFold(log_reader(ledger.app), checkpoint=checkpoint_store(ledger.app))
         live.open()
         live.save()
         live.close()
@@ -71,12 +73,12 @@ def test_a_plan_first_read_after_opening_holds_the_events_recorded_since_the_che
     checkpointed(county)
     education = record_progress(county, EDUCATION, "yijiepin_01", 77)
     with open_ledger(county) as ledger:
-        live = LiveFold(ledger.app, checkpoint=cp.checkpoint_path(county))
+        live = LiveFold(log_reader(ledger.app), checkpoint=checkpoint_store(ledger.app))
         fold = live.open()
         assert live.from_checkpoint and fold.position == education
         ids = plan_ids(fold)
         assert set(fold._encoded) == set(ids.values())  # opening decoded no plan's records
-        whole = replay(ledger.app)
+        whole = replay(log_reader(ledger.app))
         # the education plan, read first, is decoded alone and has the event since
         same_standings(fold, whole, EDUCATION)
         assert set(fold._encoded) == {ids[SCIENCE]}
@@ -85,7 +87,7 @@ def test_a_plan_first_read_after_opening_holds_the_events_recorded_since_the_che
         # followed live: a commit to the plan still encoded waits for it, then is folded in
         science = record_progress(county, SCIENCE, "yijiepin", 64)
         assert live.poll() == 1 and ids[SCIENCE] in fold._encoded
-        whole = replay(ledger.app)
+        whole = replay(log_reader(ledger.app))
         same_standings(fold, whole, SCIENCE)
         assert fold.plan_by_id(ids[SCIENCE]).record("K04.1").all("ProgressReported")[-1].position == science
         assert fold.state() == whole.state()
@@ -95,40 +97,40 @@ def test_a_plan_first_read_after_opening_holds_the_events_recorded_since_the_che
 def test_a_checkpoint_written_while_events_wait_for_an_encoded_plan_keeps_them(county: str) -> None:
     checkpointed(county)
     with open_ledger(county) as ledger:
-        live = LiveFold(ledger.app, checkpoint=cp.checkpoint_path(county))
+        live = LiveFold(log_reader(ledger.app), checkpoint=checkpoint_store(ledger.app))
         fold = live.open()
         record_progress(county, SCIENCE, "yijiepin", 55)
         assert live.poll() == 1 and len(fold._encoded) == 2
         live.save()  # the science plan's waiting event is folded into what is written
         live.close()
-        again = LiveFold(ledger.app, checkpoint=cp.checkpoint_path(county))
+        again = LiveFold(log_reader(ledger.app), checkpoint=checkpoint_store(ledger.app))
         again.open()
         assert again.from_checkpoint
-        assert again.fold.state() == replay(ledger.app).state()
+        assert again.fold.state() == replay(log_reader(ledger.app)).state()
         again.close()
 
 
 def test_a_checkpoint_of_the_earlier_layout_is_rebuilt_from_the_log(county: str) -> None:
     """Version 1 stored every plan's records in one piece: such a file is not trusted."""
-    path = cp.checkpoint_path(county)
+    path = checkpoint_path(county)
     with open_ledger(county) as ledger:
-        whole = replay(ledger.app)
+        whole = replay(log_reader(ledger.app))
         header = cp.Header(format=cp.FORMAT, version=1, position=whole.position,
-                           last=cp.log_identity(ledger.app, whole.position))
+                           last=cp.log_identity(log_reader(ledger.app), whole.position))
         Path(path).write_bytes(msgspec.json.encode(header) + b"\n" + msgspec.msgpack.encode(whole.state()))
-        assert cp.load(path, ledger.app) is None
-        live = LiveFold(ledger.app, checkpoint=path)
+        assert cp.load(FileCheckpoint(path), log_reader(ledger.app)) is None
+        live = LiveFold(log_reader(ledger.app), checkpoint=FileCheckpoint(path))
         live.open()
         assert not live.from_checkpoint and live.fold.state() == whole.state()
         live.save()
         live.close()
-        assert cp.read_header(path).version == cp.PROJECTION_VERSION
-        reopened = cp.load(path, ledger.app)
+        assert cp.read_header(FileCheckpoint(path)).version == cp.PROJECTION_VERSION
+        reopened = cp.load(FileCheckpoint(path), log_reader(ledger.app))
         assert reopened is not None and reopened.state() == whole.state()
         # the earlier layout under the current version's header is not misread either
         header.version = cp.PROJECTION_VERSION
         Path(path).write_bytes(msgspec.json.encode(header) + b"\n" + msgspec.msgpack.encode(whole.state()))
-        assert cp.load(path, ledger.app) is None
+        assert cp.load(FileCheckpoint(path), log_reader(ledger.app)) is None
 
 
 def test_what_an_event_of_a_plan_not_yet_decoded_changed_is_scored_on_its_records(county: str) -> None:
@@ -136,9 +138,9 @@ def test_what_an_event_of_a_plan_not_yet_decoded_changed_is_scored_on_its_record
 
     checkpointed(county)
     with open_ledger(county) as ledger:
-        fold = cp.load(cp.checkpoint_path(county), ledger.app)
+        fold = cp.load(FileCheckpoint(checkpoint_path(county)), log_reader(ledger.app))
         assert fold is not None
-        whole = replay(ledger.app)
+        whole = replay(log_reader(ledger.app))
         tier = max(e.position for e in whole.plan_fold(*SCIENCE).record("K04.1").all("TierAwarded"))
         event = ledger.event_at(tier)[1]
         assert plan_ids(fold)[SCIENCE] in fold._encoded

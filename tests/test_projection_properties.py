@@ -18,6 +18,8 @@ from projections.checkpoint import decode_state, encode_state
 from projections.fold import STRUCTURAL, YearFold
 from projections.standings import standings
 from projections.stream import Clocks
+from store.readers import log_reader
+from store.sqlite.checkpoint import FileCheckpoint
 from tests.test_projection_standings import small_plan
 
 PLAN = small_plan()
@@ -216,7 +218,7 @@ def test_live_following_a_real_store_equals_a_replay(tmp_path_factory, ops, cuts
     db = str(tmp_path_factory.mktemp("live") / "ledger.db")
     app = open_app(db)
     try:
-        live = LiveFold(app, checkpoint=db + ".checkpoint", every=10)
+        live = LiveFold(log_reader(app), checkpoint=FileCheckpoint(db + ".checkpoint"), every=10)
         live.open()
         bounds = sorted({0, len(log), *[c % (len(log) + 1) for c in cuts]})
         for low, high in itertools.pairwise(bounds):
@@ -226,15 +228,15 @@ def test_live_following_a_real_store_equals_a_replay(tmp_path_factory, ops, cuts
                                         for _, _, e in log[low:high]])
             live.poll()
         live.save()
-        again = LiveFold(app, checkpoint=db + ".checkpoint")
+        again = LiveFold(log_reader(app), checkpoint=FileCheckpoint(db + ".checkpoint"))
         again.open()
         assert again.from_checkpoint
-        fresh = replay(app)
+        fresh = replay(log_reader(app))
         assert state(live.fold) == state(fresh) == state(again.fold) == state(fold_all(log))
-        assert cp.read_header(db + ".checkpoint").position == len(log)
+        assert cp.read_header(FileCheckpoint(db + ".checkpoint")).position == len(log)
         as_of, known = (START + dt.timedelta(days=d)).date(), START + dt.timedelta(days=k, hours=12)
         for clocks in ({"as_of": as_of}, {"known_at": known}, {"as_of": as_of, "known_at": known}):
-            assert state(replay(app, **clocks)) == state(fold_all(log, Clocks(**clocks)))
+            assert state(replay(log_reader(app), **clocks)) == state(fold_all(log, Clocks(**clocks)))
         live.close()
         again.close()
     finally:

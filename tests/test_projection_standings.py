@@ -14,6 +14,7 @@ from domain.rules import check
 from projections.replay import replay
 from projections.standings import standings
 from store import open_ledger
+from store.readers import log_reader
 
 TODAY = dt.date(2021, 12, 31)
 
@@ -56,7 +57,7 @@ def small(db_path, clock):
 
 
 def now(ledger: Ledger, **clocks):
-    fold = replay(ledger.app, **clocks)
+    fold = replay(log_reader(ledger.app), **clocks)
     return standings(fold.plan_fold(), today=TODAY, as_of=clocks.get("as_of"))
 
 

@@ -19,6 +19,8 @@ from domain.validate import business_date
 from projections.filing import Filer
 from store import open_ledger, open_store
 from store.app import open_app
+from store.readers import audit_index, log_reader
+from store.sqlite.checkpoint import FileCheckpoint, checkpoint_path
 from tests.stored import stored_events
 from tui.cli.main import main
 
@@ -29,7 +31,7 @@ SHARE = {"一档": D(1), "二档": D("0.9"), "三档": D("0.8"), "四档": D("0.
 def demo(tmp_path_factory) -> dict[str, Any]:
     db = str(tmp_path_factory.mktemp("demo") / "demo.db")
     app = open_app(db)
-    filer = Filer(app)
+    filer = Filer(log_reader(app))
     with open_store(db) as demo_store:
         stats = generate(demo_store, seed=11, content=filer)
     filer.close()
@@ -360,9 +362,9 @@ def test_the_audit_trail_pages_filters_and_marks_voids(demo, tmp_path):
     db = str(tmp_path / "audit.db")
     copy_ledger(demo["db"], db)
     log = demo["log"]
-    with open_ledger(db) as ledger, AuditTrail(db) as trail:
-        assert trail.refresh(ledger.app) == len(log)
-        assert trail.refresh(ledger.app) == 0
+    with open_ledger(db) as ledger, AuditTrail(audit_index(db)) as trail:
+        assert trail.refresh(log_reader(ledger.app)) == len(log)
+        assert trail.refresh(log_reader(ledger.app)) == 0
         assert trail.count() == len(log)
         seen, before = [], None
         while page := trail.page(before_position=before, limit=97):
@@ -387,7 +389,7 @@ def test_the_audit_trail_pages_filters_and_marks_voids(demo, tmp_path):
         assert fixes[0][0] in [r.position for r in hits]
         # new events are folded incrementally
         ledger.audit_remark("gongfuan", "复核完毕")
-        assert trail.refresh(ledger.app) == 1
+        assert trail.refresh(log_reader(ledger.app)) == 1
         assert trail.page(limit=1)[0].summary == "复核完毕"
 
 
@@ -418,32 +420,32 @@ def test_a_checkpoint_opens_the_ledger_and_a_stale_one_is_rebuilt(demo, tmp_path
 
     db = str(tmp_path / "cp.db")
     copy_ledger(demo["db"], db)
-    path = cp.checkpoint_path(db)
+    path = checkpoint_path(db)
     with open_ledger(db) as ledger:
-        live = LiveFold(ledger.app, checkpoint=path)
+        live = LiveFold(log_reader(ledger.app), checkpoint=FileCheckpoint(path))
         live.open()
         live.save()
         assert Path(path).exists()
         ledger.audit_remark("gongfuan", "抽查")
-        reopened = LiveFold(ledger.app, checkpoint=path)
+        reopened = LiveFold(log_reader(ledger.app), checkpoint=FileCheckpoint(path))
         reopened.open()
         assert reopened.from_checkpoint and reopened.fold.position == len(demo["log"]) + 1
         # an older projection version is discarded, never trusted
         data = Path(path).read_bytes()
         Path(path).write_bytes(data.replace(b'"version":%d' % cp.PROJECTION_VERSION, b'"version":0', 1))
-        stale = LiveFold(ledger.app, checkpoint=path)
+        stale = LiveFold(log_reader(ledger.app), checkpoint=FileCheckpoint(path))
         stale.open()
         assert not stale.from_checkpoint
-        assert cp.encode_state(stale.fold) == cp.encode_state(replay(ledger.app))
+        assert cp.encode_state(stale.fold) == cp.encode_state(replay(log_reader(ledger.app)))
         stale.save()
-        assert cp.load(path, ledger.app) is not None
+        assert cp.load(FileCheckpoint(path), log_reader(ledger.app)) is not None
     # a checkpoint of another ledger is not trusted either
     other = str(tmp_path / "other.db")
     with open_store(other) as demo_store:
         generate(demo_store, seed=3, units=1)
-    Path(cp.checkpoint_path(other)).write_bytes(Path(path).read_bytes())
+    Path(checkpoint_path(other)).write_bytes(Path(path).read_bytes())
     with open_ledger(other) as ledger:
-        assert cp.load(cp.checkpoint_path(other), ledger.app) is None
+        assert cp.load(FileCheckpoint(checkpoint_path(other)), log_reader(ledger.app)) is None
 
 
 def test_the_demo_command_scales_to_a_county_and_needs_an_empty_ledger(tmp_path, capsys):

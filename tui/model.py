@@ -18,13 +18,14 @@ from domain.access import PERMISSIONS, SECTION_BOUND
 from domain.commands import Ledger
 from domain.plan import Plan
 from domain.validate import BUSINESS_TZ, business_date
-from projections.checkpoint import checkpoint_path
+from projections.audit import AuditTrail
 from projections.fold import PlanFold, UserInfo, YearFold
 from projections.live import LiveFold
 from projections.moments import narrow
 from projections.replay import replay
 from projections.standings import Standings, standings
 from projections.stream import read_at
+from store.readers import audit_index, checkpoint_store, log_reader
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class LedgerView:
 
     def __init__(self, ledger: Ledger, actor: str) -> None:
         self.ledger = ledger
+        self.log = log_reader(ledger.app)
         self.actor = actor
         self.moment = Moment()
         self.live: YearFold = YearFold()
@@ -74,7 +76,7 @@ class LedgerView:
     # -- loading and following -----------------------------------------------------
     def load(self) -> None:
         """Fold the log, from the checkpoint beside the ledger when it can be trusted."""
-        self.follower = LiveFold(self.ledger.app, checkpoint=checkpoint_path(self.ledger.db))
+        self.follower = LiveFold(self.log, checkpoint=checkpoint_store(self.ledger.app))
         self.live = self.follower.open()
         self.plan_id = self._choose_plan()
         if self.plan_id is not None:  # here, off the UI thread; the other plans when read
@@ -146,7 +148,7 @@ class LedgerView:
     def _known_fold(self, known_at: dt.datetime) -> YearFold:
         cached = self._known.get(known_at)
         if cached is None:
-            cached = self._known[known_at] = replay(self.ledger.app, known_at=known_at)
+            cached = self._known[known_at] = replay(self.log, known_at=known_at)
             while len(self._known) > 4:
                 self._known.popitem(last=False)
         return cached
@@ -264,8 +266,12 @@ class LedgerView:
 
     def events_at(self, positions: list[int]) -> dict[int, ev.Event]:
         """Stored events by position."""
-        return {p: e for p, (_, e) in read_at(self.ledger.app, positions).items()}
+        return {p: e for p, (_, e) in read_at(self.log, positions).items()}
+
+    def audit_trail(self) -> AuditTrail:
+        """The ledger's audit trail (its table beside the ledger or in its database)."""
+        return AuditTrail(audit_index(self.ledger.db))
 
     def reader(self) -> Any:
         """The read-back function the projections take: positions -> {position: (originator, event)}."""
-        return lambda positions: read_at(self.ledger.app, positions)
+        return lambda positions: read_at(self.log, positions)

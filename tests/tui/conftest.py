@@ -39,6 +39,6 @@ def view_tables(request: pytest.FixtureRequest) -> None:
     """A PostgreSQL ledger gets its read-model tables as `jixiao init` makes them."""
     if "ledger" not in request.fixturenames or request.getfixturevalue("backend") != "postgres":
         return
-    from store.pg_views import create_view_tables
+    from store.postgres.views import create_view_tables
 
     create_view_tables(request.getfixturevalue("ledger").db)

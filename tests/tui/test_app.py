@@ -17,6 +17,7 @@ from textual.widgets import Input, Select
 
 from domain.commands import Ledger
 from store import open_ledger, open_store
+from store.readers import checkpoint_store, log_reader
 from tests.conftest import ROOT, Clock
 from tests.stored import stored_events
 from tests.tui_helpers import drive, goto, make_app, settle, static_text, table_rows
@@ -383,7 +384,6 @@ def test_opened_from_a_checkpoint_the_app_shows_the_users_plan_with_the_events_s
     import msgspec
 
     from domain.demo import generate
-    from projections.checkpoint import checkpoint_path
     from projections.live import LiveFold
     from projections.replay import replay
     from projections.standings import standings
@@ -393,7 +393,7 @@ def test_opened_from_a_checkpoint_the_app_shows_the_users_plan_with_the_events_s
     with open_store(db) as demo_store:
         generate(demo_store, seed=7, units=2)
     with open_ledger(db) as ledger:
-        live = LiveFold(ledger.app, checkpoint=checkpoint_path(db))
+        live = LiveFold(log_reader(ledger.app), checkpoint=checkpoint_store(ledger.app))
         live.open()
         live.save()
         live.close()
@@ -411,7 +411,7 @@ def test_opened_from_a_checkpoint_the_app_shows_the_users_plan_with_the_events_s
             assert view.plan is not None and (view.plan.unit, view.plan.year) == education
             assert view.plan_id not in view.live._encoded and len(view.live._encoded) == 1
             assert f"#{position}" in static_text(app, "#st-recent")
-            whole = replay(ledger.app)
+            whole = replay(log_reader(ledger.app))
             expected = standings(whole.plan_fold(*education), today=view.today(), position=whole.position)
             assert msgspec.json.encode(view.standings()) == msgspec.json.encode(expected)
             assert next(i for i in view.standings().indicators if i.id == "K04.1").progress == 77

@@ -53,7 +53,7 @@ def prepare_views(db: str, lang: str = "zh") -> list[str]:
     trail's text cannot be indexed."""
     if not Location.of(db).is_postgres:
         return []
-    from store.pg_views import create_view_tables
+    from store.postgres.views import create_view_tables
 
     return create_view_tables(db, lang=lang)
 

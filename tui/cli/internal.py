@@ -19,6 +19,7 @@ from projections.internal import InternalResults, replay_internal, results_for
 from projections.internal_report import markdown, sheets, title
 from projections.replay import replay
 from projections.stream import read_at
+from store.readers import log_reader
 from tui.cli.report import DOCUMENTS, plan_or_fail, reader, report
 
 
@@ -132,9 +133,10 @@ def _rate_section(args: argparse.Namespace) -> int:
 
 def current_results(ledger: Any) -> InternalResults:
     """The results as they stand now, as the lock will fix them."""
-    results = results_for(replay(ledger.app), replay_internal(ledger.app),
+    log = log_reader(ledger.app)
+    results = results_for(replay(log), replay_internal(log),
                           today=business_date(ledger.clock()),
-                          read=lambda positions: read_at(ledger.app, positions))
+                          read=lambda positions: read_at(log, positions))
     if results is None:
         raise fail("ledger.no_plan")
     return results
@@ -164,7 +166,7 @@ def _void(args: argparse.Namespace) -> int:
 # -- the report for the county office -------------------------------------------------
 @report("internal")
 def internal_report(fold: YearFold, args: argparse.Namespace, today: dt.date) -> Any:
-    results = results_for(fold, replay_internal(args.ledger.app), today=today, read=reader(args),
+    results = results_for(fold, replay_internal(log_reader(args.ledger.app)), today=today, read=reader(args),
                           plan_fold=plan_or_fail(fold, args))
     assert results is not None
     moment = f"截至 {fold.clocks.as_of}" if fold.clocks.as_of else "当前"

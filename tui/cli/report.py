@@ -19,6 +19,7 @@ from projections.fold import YearFold
 from projections.replay import replay
 from projections.standings import standings
 from projections.stream import Clocks
+from store.readers import checkpoint_store, log_reader
 from tui.cli.output import render_table, to_json, write_xlsx_table
 
 # name -> builder(fold, args, today) -> (title, sheets, json data)
@@ -83,15 +84,14 @@ def known_at(value: str | None) -> dt.datetime | None:
 def open_fold(ledger: Any, as_of: dt.date | None, known: dt.datetime | None) -> YearFold:
     """The fold now (from the checkpoint, caught up) or replayed on the two clocks."""
     if as_of is None and known is None:
-        from projections.checkpoint import checkpoint_path
         from projections.live import LiveFold
 
-        live = LiveFold(ledger.app, checkpoint=checkpoint_path(ledger.db))
+        live = LiveFold(log_reader(ledger.app), checkpoint=checkpoint_store(ledger.app))
         try:
             return live.open()
         finally:
             live.close()
-    return replay(ledger.app, as_of=as_of, known_at=known)
+    return replay(log_reader(ledger.app), as_of=as_of, known_at=known)
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -167,8 +167,8 @@ def reader(args: argparse.Namespace) -> Callable[[Any], dict[int, Any]]:
     """Reads events back from the log by position (for the texts reports show)."""
     from projections.stream import read_at
 
-    app = args.ledger.app
-    return lambda positions: read_at(app, positions)
+    log = log_reader(args.ledger.app)
+    return lambda positions: read_at(log, positions)
 
 
 def moment_of(fold: YearFold) -> str:

@@ -27,6 +27,7 @@ from projections.forms import (
 )
 from projections.self_inspection import markdown, self_inspection
 from projections.work_ledger import work_ledger, work_ledgers
+from store.readers import audit_index, log_reader
 from tui.cli.report import DOCUMENTS, moment_of, plan_or_fail, reader, report
 
 PERIOD = re.compile(r"^(?:(\d{4}))?Q([1-4])$")
@@ -211,7 +212,7 @@ def audit_report(args: argparse.Namespace, as_of: dt.date | None, known: dt.date
         year=getattr(args, "year", 0) or None, since=parse_date("since", getattr(args, "since", None)),
         until=parse_date("until", getattr(args, "until", None)), text=getattr(args, "text", ""),
         score_only=getattr(args, "score_only", False), as_of=as_of, known_at=known)
-    with AuditTrail(ledger.db) as trail:
+    with AuditTrail(audit_index(ledger.db)) as trail:
         _refresh(trail, ledger)
         rows = trail.page(filters, before_position=getattr(args, "before", None),
                           limit=getattr(args, "limit", 100) or 100)
@@ -228,11 +229,10 @@ def audit_report(args: argparse.Namespace, as_of: dt.date | None, known: dt.date
 
 def _refresh(trail: Any, ledger: Any) -> None:
     """Bring the audit table up to date; a bar on standard error when that takes a while."""
-    from projections.stream import max_position
-
-    behind = max_position(ledger.app) - trail.position
+    log = log_reader(ledger.app)
+    behind = log.head() - trail.position
     if behind < 50_000 or not sys.stderr.isatty():
-        trail.refresh(ledger.app)
+        trail.refresh(log)
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -240,7 +240,7 @@ def _refresh(trail: Any, ledger: Any) -> None:
     with Progress(TextColumn("更新审计记录"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("audit", total=behind)
-        trail.refresh(ledger.app, progress=lambda n: bar.update(task, completed=n))
+        trail.refresh(log, progress=lambda n: bar.update(task, completed=n))
 
 
 # -- filing ------------------------------------------------------------------------------------

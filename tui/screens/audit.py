@@ -67,7 +67,7 @@ class AuditScreen(LedgerScreen):
 
     def on_mount(self) -> None:
         try:
-            self.trail = AuditTrail(self.japp.ledger.db)
+            self.trail = self.japp.view.audit_trail()
         except JixiaoError as exc:  # e.g. a PostgreSQL ledger whose read-model tables are missing
             self.trail = None
             self._status(exc.message(self.japp.lang), style="red")
@@ -94,22 +94,21 @@ class AuditScreen(LedgerScreen):
                 self.build_trail()
             return
         if behind > 0:
-            self.trail.refresh(self.japp.ledger.app)
+            self.trail.refresh(self.japp.view.log)
         self._cursors = [None]
         self.load_page()
 
     def _trail_position(self) -> int:
         """The last position the audit table holds (its newest row: one indexed lookup)."""
         assert self.trail is not None
-        row = self.trail.conn.execute("SELECT MAX(position) FROM jixiao_audit").fetchone()
-        top = row[0] or 0
+        top = self.trail.max_position()
         # a table whose newest row is not where its state says is mid-build or stale: ask the state
         return top if top == self.japp.view.position else self.trail.position
 
     @work(thread=True, exclusive=True, group="audit-build")
     def build_trail(self) -> None:
-        with AuditTrail(self.japp.ledger.db) as trail:
-            trail.refresh(self.japp.ledger.app)
+        with self.japp.view.audit_trail() as trail:
+            trail.refresh(self.japp.view.log)
         self.app.call_from_thread(self._built)
 
     def _built(self) -> None:

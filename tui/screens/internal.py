@@ -103,7 +103,7 @@ class InternalScreen(LedgerScreen):
     def results(self, rating: StaffRating | SectionRating | None = None) -> InternalResults | None:
         """The results at the moment viewed; with `rating`, as they would be with it (now)."""
         view = self.japp.view
-        self.fold.catch_up(view.ledger.app)
+        self.fold.catch_up(view.log)
         year = view.fold()
         plan_fold = year.plan_fold()
         if plan_fold is None:
