@@ -134,6 +134,8 @@ CATALOGUE.update({
     "value.period_year": ("季度 {actual} 不在考评年度 {allowed}", "period {actual} is outside the plan year {allowed}"),
     "value.percent": ("完成进度应为 0 到 100：{actual}", "percent complete must be 0..100: {actual}"),
     "value.sha256": ("SHA-256 摘要有误：{actual}", "not a SHA-256 digest: {actual}"),
+    "value.choice": ("{field} 应为 {allowed} 之一：{actual}", "{field} must be one of {allowed}: {actual}"),
+    "value.invalid": ("{field} 的值有误：{detail}", "wrong value for {field}: {detail}"),
 })
 
 CATALOGUE.update({

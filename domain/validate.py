@@ -12,6 +12,9 @@ BUSINESS_TZ = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 CENT = Decimal("0.01")
 PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+NAME_LIMIT = 200  # names, titles, tiers, basis documents
+TEXT_LIMIT = 4000  # notes, descriptions, remarks
+REASON_LIMIT = 2000
 
 
 def text(field: str, value: str, limit: int, *, required: bool = False) -> str:
