@@ -464,7 +464,7 @@ class Ledger(InternalEvaluation, LedgerBase):
         if method not in ev.METHODS:
             raise fail("cmd.method", actual=method, allowed="/".join(ev.METHODS))
         if finding_source not in get_args(ev.FindingSource):
-            raise fail("cmd.finding_source", actual=finding_source)
+            raise fail("cmd.finding_source", actual=finding_source, allowed="/".join(get_args(ev.FindingSource)))
         if not isinstance(count, int) or count < 1 or count > 1000:
             raise fail("value.positive", field="count", actual=count)
         item = v.amount("per_item", per_item)

@@ -138,6 +138,7 @@ def fields(schema: type[Command]) -> tuple[FieldSpec, ...]:
 
 
 def field_of(schema: type[Command], name: str) -> FieldSpec:
+    """The field `name` of the schema."""
     return next(f for f in fields(schema) if f.name == name)
 
 
