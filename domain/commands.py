@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 import msgspec
 
@@ -37,8 +37,8 @@ from domain.rules import check
 LEADING_POSITIONS = ("组长", "副组长")
 PLAN_CHANGES = frozenset({ev.IndicatorAdded, ev.IndicatorRevised, ev.IndicatorWithdrawn,
                           ev.TierTableChanged, ev.DeadlinesChanged, ev.PlanApproved})
-NAME_LIMIT = 200
-TEXT_LIMIT = 4000
+NAME_LIMIT = v.NAME_LIMIT
+TEXT_LIMIT = v.TEXT_LIMIT
 KEY_LIMIT = 16_000
 
 
@@ -463,8 +463,8 @@ class Ledger(InternalEvaluation, LedgerBase):
         indicator's points (or the unit-level deduction cap)."""
         if method not in ev.METHODS:
             raise fail("cmd.method", actual=method, allowed="/".join(ev.METHODS))
-        if finding_source not in ("city-on-county", "county-on-unit", "internal"):
-            raise fail("cmd.finding_source", actual=finding_source)
+        if finding_source not in get_args(ev.FindingSource):
+            raise fail("cmd.finding_source", actual=finding_source, allowed="/".join(get_args(ev.FindingSource)))
         if not isinstance(count, int) or count < 1 or count > 1000:
             raise fail("value.positive", field="count", actual=count)
         item = v.amount("per_item", per_item)
@@ -506,7 +506,7 @@ class Ledger(InternalEvaluation, LedgerBase):
                         effective: dt.date | None = None, reason: str = "",
                         source: str = "cli") -> ev.Event:
         """Record a finding's rectification (the section) or appeal outcome (the county)."""
-        if outcome not in ("rectified", "appeal-upheld", "appeal-rejected"):
+        if outcome not in get_args(ev.Outcome):
             raise fail("cmd.outcome", actual=outcome)
         v.text("note", note, TEXT_LIMIT)
 

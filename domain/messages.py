@@ -140,6 +140,8 @@ CATALOGUE.update({
     "value.period_year": ("季度 {actual} 不在考评年度 {allowed}", "period {actual} is outside the plan year {allowed}"),
     "value.percent": ("完成进度应为 0 到 100：{actual}", "percent complete must be 0..100: {actual}"),
     "value.sha256": ("SHA-256 摘要有误：{actual}", "not a SHA-256 digest: {actual}"),
+    "value.choice": ("{field} 应为 {allowed} 之一：{actual}", "{field} must be one of {allowed}: {actual}"),
+    "value.invalid": ("{field} 的值有误：{detail}", "wrong value for {field}: {detail}"),
 })
 
 CATALOGUE.update({
@@ -168,8 +170,7 @@ CATALOGUE.update({
                         "{indicator}: {actual} exceeds the indicator's {allowed} points"),
     "cmd.over_cap": ("{kind} {actual} 超过年度上限 {allowed}", "{kind} of {actual} exceeds the yearly cap {allowed}"),
     "cmd.method": ("察访核验方式应为 {allowed}：{actual}", "method must be one of {allowed}: {actual}"),
-    "cmd.finding_source": ("来源应为 city-on-county/county-on-unit/internal：{actual}",
-                           "source must be city-on-county/county-on-unit/internal: {actual}"),
+    "cmd.finding_source": ("来源应为 {allowed}：{actual}", "source must be {allowed}: {actual}"),
     "cmd.outcome": ("结果应为 rectified/appeal-upheld/appeal-rejected：{actual}",
                     "outcome must be rectified/appeal-upheld/appeal-rejected: {actual}"),
     "cmd.not_finding": ("位置 {position} 的事件不是察访核验问题", "the event at {position} is not a finding"),

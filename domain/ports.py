@@ -177,3 +177,18 @@ class AuditIndex(Protocol):
         """The newest row's position (0 for none): one indexed lookup."""
 
     def close(self) -> None: ...
+
+
+class ReadSide(EventStore, Protocol):
+    """An opened ledger's store as the command line and the terminal UI hold it: the
+    event store with the parts the read models are folded from."""
+
+    kind: str  # "sqlite" or "postgres": asked of the store, never of the location text
+
+    @property
+    def log(self) -> LogReader: ...
+
+    @property
+    def checkpoints(self) -> CheckpointStore: ...
+
+    def audit_index(self, path: str | None = None) -> AuditIndex: ...

@@ -12,6 +12,9 @@ BUSINESS_TZ = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 CENT = Decimal("0.01")
 PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+NAME_LIMIT = 200  # names, titles, tiers, basis documents
+TEXT_LIMIT = 4000  # notes, descriptions, remarks
+REASON_LIMIT = 2000
 
 
 def text(field: str, value: str, limit: int, *, required: bool = False) -> str:
@@ -26,6 +29,9 @@ def text(field: str, value: str, limit: int, *, required: bool = False) -> str:
 
 
 def amount(field: str, value: Decimal | str | float | int, *, allow_zero: bool = False) -> Decimal:
+    """The one parser of amounts, for both faces: points, and money in yuan (kept in fen by
+    internal.yuan_to_fen), as an exact Decimal of at most two decimals; not negative, and
+    not zero unless `allow_zero`."""
     try:
         number = Decimal(str(value))
     except InvalidOperation:
@@ -44,6 +50,30 @@ def parse_date(field: str, value: str | dt.date | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise fail("value.date", field=field, actual=value) from None
+
+
+def parse_moment(field: str, value: str | dt.datetime | None) -> dt.datetime | None:
+    """A recorded-time moment (`--known-at`, the terminal's `t` dialog), in UTC.
+
+    The one rule for both faces: ISO 8601, `YYYY-MM-DD[ HH:MM[:SS]]` or with a `T`; a time
+    without an offset is Beijing time (the business time zone, the one effective dates are
+    counted in); an offset (`Z`, `+00:00`) is taken as given; a bare date means the end
+    of that Beijing day. Empty means "now" (None).
+    """
+    if value is None or isinstance(value, dt.datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=BUSINESS_TZ)
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise fail("value.date", field=field, actual=value) from None
+    if len(text) <= 10:  # a bare date: the end of that day
+        moment = moment + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=BUSINESS_TZ)
+    return moment.astimezone(dt.UTC)
 
 
 def business_date(now: dt.datetime) -> dt.date:

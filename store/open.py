@@ -10,6 +10,7 @@ the location text.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
@@ -21,7 +22,8 @@ from domain.commands import Ledger
 from domain.errors import StoreUnreachable, WriteConflict
 from domain.events import Event
 from domain.ledger import utcnow
-from store import chain
+from domain.ports import AuditIndex, CheckpointStore, LogReader
+from store import chain, readers
 from store.app import LedgerApp, open_app
 from store.chain import ChainSource
 from store.location import Kind, Location, resolve_db, safe
@@ -42,8 +44,24 @@ class LedgerStore:
         self.where = where
         self.kind: Kind = where.kind
         self.location = where.text
-        # The read side's parts hang here too, for the same open ledger: `log` (a
-        # `domain.ports.LogReader`), `audit` (the audit trail's index), `checkpoints`.
+        self._log: LogReader | None = None
+
+    # -- the read side's parts, for the same open ledger (domain.ports.ReadSide) ------
+    @property
+    def log(self) -> LogReader:
+        """The ordered log, as the projections read it."""
+        if self._log is None:
+            self._log = readers.log_reader(self.app)
+        return self._log
+
+    @functools.cached_property
+    def checkpoints(self) -> CheckpointStore:
+        """Where the year fold's checkpoint is kept for this ledger."""
+        return readers.checkpoint_store(self.app)
+
+    def audit_index(self, path: str | None = None) -> AuditIndex:
+        """The audit trail's index of this ledger (a new connection; the caller closes it)."""
+        return readers.audit_index(self.location, path=path)
 
     # -- domain.ports.EventStore -----------------------------------------------------
     def events_of(self, aggregate_id: UUID, after_version: int) -> Sequence[Event]:
@@ -82,6 +100,8 @@ class LedgerStore:
         return chain.digest_at(self, position)
 
     def close(self) -> None:
+        if self._log is not None:
+            self._log.close()
         self.app.close()
 
     # -- the chain and the schema ----------------------------------------------------

@@ -25,7 +25,6 @@ from projections.moments import narrow
 from projections.replay import replay
 from projections.standings import Standings, standings
 from projections.stream import read_at
-from store.readers import audit_index, checkpoint_store, log_reader
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ class LedgerView:
 
     def __init__(self, ledger: Ledger, actor: str) -> None:
         self.ledger = ledger
-        self.log = log_reader(ledger.app)
+        self.log = ledger.store.log
         self.actor = actor
         self.moment = Moment()
         self.live: YearFold = YearFold()
@@ -76,7 +75,7 @@ class LedgerView:
     # -- loading and following -----------------------------------------------------
     def load(self) -> None:
         """Fold the log, from the checkpoint beside the ledger when it can be trusted."""
-        self.follower = LiveFold(self.log, checkpoint=checkpoint_store(self.ledger.app))
+        self.follower = LiveFold(self.log, checkpoint=self.ledger.store.checkpoints)
         self.live = self.follower.open()
         self.plan_id = self._choose_plan()
         if self.plan_id is not None:  # here, off the UI thread; the other plans when read
@@ -270,7 +269,7 @@ class LedgerView:
 
     def audit_trail(self) -> AuditTrail:
         """The ledger's audit trail (its table beside the ledger or in its database)."""
-        return AuditTrail(audit_index(self.ledger.db))
+        return AuditTrail(self.ledger.store.audit_index())
 
     def reader(self) -> Any:
         """The read-back function the projections take: positions -> {position: (originator, event)}."""

@@ -24,7 +24,6 @@ def run_demo(args: argparse.Namespace) -> int:
     from projections.filing import Filer
     from store import open_store
     from store.app import resolve_db
-    from store.readers import log_reader
 
     for field, value, top in (("units", args.units, 500), ("years", args.years, 20)):
         if not 1 <= value <= top:
@@ -39,7 +38,7 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         if app.recorder.max_notification_id():
             raise fail("demo.not_empty", where=db)
-        filer = Filer(log_reader(app))
+        filer = Filer(store.log)
         started = time.monotonic()
         with _progress(args.quiet or not sys.stderr.isatty()) as progress:
             stats = generate(store, seed=args.seed, units=args.units, years=args.years, content=filer,

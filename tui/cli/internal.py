@@ -1,4 +1,5 @@
-"""`jixiao internal ...` and `jixiao report internal`: the internal evaluation (内部考评).
+"""`jixiao internal ...`: the internal evaluation (内部考评); its report is `jixiao report
+internal` (tui/reports/internal.py).
 
 The leadership group sets the bonus pool and the method, rates sections and staff, and
 locks the results; the report (Markdown or Excel) is what goes to the county office.
@@ -7,20 +8,13 @@ locks the results; the report (Markdown or Excel) is what goes to the county off
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from domain.errors import fail
 from domain.plan import Grade
-from domain.validate import business_date, parse_date
-from projections.fold import YearFold
-from projections.internal import InternalResults, replay_internal, results_for
-from projections.internal_report import markdown, sheets, title
-from projections.replay import replay
-from projections.stream import read_at
-from store.readers import log_reader
-from tui.cli.report import DOCUMENTS, plan_or_fail, reader, report
+from domain.validate import parse_date
+from tui.reports.internal import current_results, lock_now
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -131,27 +125,6 @@ def _rate_section(args: argparse.Namespace) -> int:
         effective=parse_date("effective", args.effective)))
 
 
-def current_results(ledger: Any) -> InternalResults:
-    """The results as they stand now, as the lock will fix them."""
-    log = log_reader(ledger.app)
-    results = results_for(replay(log), replay_internal(log),
-                          today=business_date(ledger.clock()),
-                          read=lambda positions: read_at(log, positions))
-    if results is None:
-        raise fail("ledger.no_plan")
-    return results
-
-
-def lock_now(ledger: Any, actor: str, *, reason: str = "", source: str = "cli",
-             results: InternalResults | None = None) -> Any:
-    """Lock the results as shown (or as computed now); shared by the command line and the TUI."""
-    results = results or current_results(ledger)
-    return ledger.lock_internal(
-        actor, section_rates={s.id: s.rate for s in results.sections},
-        vetoed_sections=[s.id for s in results.sections if s.veto], digest=results.digest,
-        seen_version=results.version, reason=reason, source=source)
-
-
 def _lock(args: argparse.Namespace) -> int:
     from tui.cli.common import actor_of, open_ledger
 
@@ -161,18 +134,5 @@ def _lock(args: argparse.Namespace) -> int:
 
 def _void(args: argparse.Namespace) -> int:
     return _call(args, lambda lg, who: lg.correct(who, args.position, reason=args.reason))
-
-
-# -- the report for the county office -------------------------------------------------
-@report("internal")
-def internal_report(fold: YearFold, args: argparse.Namespace, today: dt.date) -> Any:
-    results = results_for(fold, replay_internal(log_reader(args.ledger.app)), today=today, read=reader(args),
-                          plan_fold=plan_or_fail(fold, args))
-    assert results is not None
-    moment = f"截至 {fold.clocks.as_of}" if fold.clocks.as_of else "当前"
-    return title(results, moment), sheets(results, exact=getattr(args, "format", "") == "xlsx"), results
-
-
-DOCUMENTS["internal"] = markdown
 
 __all__ = ["current_results", "lock_now"]

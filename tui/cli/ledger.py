@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,12 +12,12 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain import events as ev
 from domain.codec import decode_event
-from domain.commands import Ledger
+from domain.command_schemas import SCHEMAS, Assign
 from domain.errors import JixiaoError, fail
 from domain.plan_io import bundled_plan, load_plan
-from domain.validate import parse_date
 from tui.cli.common import DEFAULT_ACTOR, actor_of, open_ledger, positive, usage
 from tui.cli.output import render_table, to_json
+from tui.cli.schema_args import add_command, command_of
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -68,171 +67,23 @@ def init(args: argparse.Namespace) -> int:
 
 
 # -- record ---------------------------------------------------------------------------
-def _envelope_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--effective", help="business date YYYY-MM-DD (default: today)")
-    p.add_argument("--reason", default="", help="why (kept with the event)")
-
-
 def _register_record(sub: Any, common: argparse.ArgumentParser) -> None:
+    """`jixiao record KIND`: one command per schema binding, its options built from the schema."""
     record = sub.add_parser("record", parents=[common], help="record an event")
     rsub = record.add_subparsers(dest="kind", metavar="KIND")
     record.set_defaults(default_handler=usage(record))
-
-    def kind(name: str, help_text: str, handler: Any, *, aliases: tuple[str, ...] = ()) -> Any:
-        p = rsub.add_parser(name, parents=[common], help=help_text, aliases=list(aliases))
-        _envelope_args(p)
-        p.set_defaults(handler=handler)
-        return p
-
-    p = kind("assignment", "assign an indicator (责任分解)", _assign, aliases=("assign",))
-    p.add_argument("indicator")
-    p.add_argument("--section", required=True)
-    p.add_argument("--leader", required=True)
-    p.add_argument("--handler", dest="handler_user", required=True)
-    p.add_argument("--liaison", default="")
-    p.add_argument("--deadline")
-    p.add_argument("--milestone", action="append", default=[])
-
-    p = kind("progress", "report progress for a period", _progress)
-    p.add_argument("indicator")
-    p.add_argument("--period", required=True, help="e.g. 2021Q3")
-    p.add_argument("--percent", type=int, required=True)
-    p.add_argument("--note", "--done", dest="done", default="", help="what was done")
-    p.add_argument("--problems", default="")
-    p.add_argument("--next-steps", default="")
-
-    p = kind("evidence", "attach evidence (the file is hashed, not stored)", _evidence)
-    p.add_argument("indicator")
-    p.add_argument("file", nargs="?", help="a file to hash; or give --name/--sha256/--size")
-    p.add_argument("--name")
-    p.add_argument("--sha256")
-    p.add_argument("--size", type=int)
-    p.add_argument("--description", default="")
-
-    p = kind("self-assessment", "self-assess a tier", _self_assess, aliases=("self",))
-    p.add_argument("indicator")
-    p.add_argument("--tier", required=True)
-    p.add_argument("--note", default="")
-
-    p = kind("tier", "award a tier (assessor)", _tier)
-    p.add_argument("indicator")
-    p.add_argument("--tier", required=True)
-
-    for name, help_text in (("bonus", "a bonus (正向激励加分)"), ("deduction", "a deduction (扣分)")):
-        p = kind(name, help_text, _adjust)
-        p.add_argument("amount")
-        p.add_argument("--basis", default="", help="the basis document")
-        p.add_argument("--indicator", default="")
-        p.add_argument("--section", default="")
-    p = kind("veto", "a veto (一票否决)", _adjust)
-    p.add_argument("--basis", default="")
-    p.add_argument("--section", default="")
-
-    p = kind("finding", "an inspection finding (察访核验)", _finding)
-    p.add_argument("--method", required=True, choices=ev.METHODS)
-    p.add_argument("--source", dest="finding_source", default="county-on-unit",
-                   choices=("city-on-county", "county-on-unit", "internal"))
-    p.add_argument("--count", type=int, required=True)
-    p.add_argument("--per-item", required=True)
-    p.add_argument("--cap")
-    p.add_argument("--indicator", default="")
-    p.add_argument("--description", default="")
-    p.add_argument("--rectify-by")
-
-    p = kind("resolution", "a finding's rectification or appeal outcome", _resolution)
-    p.add_argument("position", type=int, help="global position of the finding")
-    p.add_argument("--outcome", required=True, choices=("rectified", "appeal-upheld", "appeal-rejected"))
-    p.add_argument("--note", default="")
-
-    p = kind("correction", "void an earlier event (it stays in the log)", _correction, aliases=("void",))
-    p.add_argument("position", type=int, help="global position of the event to void")
-
-    p = kind("remark", "an audit remark (supervisory group)", _remark)
-    p.add_argument("text")
-    p.add_argument("--about", type=int, default=0)
+    for schema in (Assign, *(s for s in SCHEMAS if s is not Assign)):  # assignment comes first
+        for binding in schema.cli:
+            add_command(rsub, common, schema, binding, _record)
 
 
-def _date(value: str | None, field: str = "effective") -> Any:
-    return parse_date(field, value)
-
-
-def _recorded(ledger: Ledger, event: ev.Event) -> int:
-    pos = ledger.last_positions[-1] if ledger.last_positions else 0
-    _say(f"#{pos} {event.kind} · {event.actor} ({event.role}) · {event.effective}")
-    return 0
-
-
-def _with(args: argparse.Namespace, call: Any) -> int:
+def _record(args: argparse.Namespace) -> int:
+    command = command_of(args)
     with open_ledger(args) as ledger:
-        event = call(ledger, actor_of(args), _date(args.effective))
-        return _recorded(ledger, event)
-
-
-def _assign(args: argparse.Namespace) -> int:
-    return _with(args, lambda lg, who, eff: lg.assign(
-        who, args.indicator, section=args.section, leader=args.leader, handler=args.handler_user,
-        liaison=args.liaison, deadline=_date(args.deadline, "deadline"),
-        milestones=tuple(args.milestone), effective=eff, reason=args.reason))
-
-
-def _progress(args: argparse.Namespace) -> int:
-    return _with(args, lambda lg, who, eff: lg.report_progress(
-        who, args.indicator, period=args.period, percent=args.percent, done=args.done,
-        problems=args.problems, next_steps=args.next_steps, effective=eff, reason=args.reason))
-
-
-def _evidence(args: argparse.Namespace) -> int:
-    if args.file:
-        path = Path(args.file)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise fail("file.unreadable", where=args.file, detail=exc) from None
-        name, digest, size = args.name or path.name, hashlib.sha256(data).hexdigest(), len(data)
-    else:
-        if not (args.name and args.sha256 and args.size is not None):
-            raise fail("value.required", field="FILE or --name/--sha256/--size")
-        name, digest, size = args.name, args.sha256, args.size
-    return _with(args, lambda lg, who, eff: lg.attach_evidence(
-        who, args.indicator, file_name=name, sha256=digest, size=size,
-        description=args.description, effective=eff, reason=args.reason))
-
-
-def _self_assess(args: argparse.Namespace) -> int:
-    return _with(args, lambda lg, who, eff: lg.self_assess(
-        who, args.indicator, tier=args.tier, note=args.note, effective=eff, reason=args.reason))
-
-
-def _tier(args: argparse.Namespace) -> int:
-    return _with(args, lambda lg, who, eff: lg.award_tier(
-        who, args.indicator, tier=args.tier, effective=eff, reason=args.reason))
-
-
-def _adjust(args: argparse.Namespace) -> int:
-    return _with(args, lambda lg, who, eff: lg.adjust(
-        who, args.kind, getattr(args, "amount", "0"), reason=args.reason, basis=args.basis,
-        indicator=getattr(args, "indicator", ""), section=args.section, effective=eff))
-
-
-def _finding(args: argparse.Namespace) -> int:
-    return _with(args, lambda lg, who, eff: lg.record_finding(
-        who, method=args.method, finding_source=args.finding_source, count=args.count,
-        per_item=args.per_item, cap=args.cap, indicator=args.indicator,
-        description=args.description, rectify_by=_date(args.rectify_by, "rectify-by"),
-        effective=eff, reason=args.reason))
-
-
-def _resolution(args: argparse.Namespace) -> int:
-    return _with(args, lambda lg, who, eff: lg.resolve_finding(
-        who, args.position, outcome=args.outcome, note=args.note, effective=eff, reason=args.reason))
-
-
-def _correction(args: argparse.Namespace) -> int:
-    return _with(args, lambda lg, who, eff: lg.correct(who, args.position, reason=args.reason))
-
-
-def _remark(args: argparse.Namespace) -> int:
-    return _with(args, lambda lg, who, eff: lg.audit_remark(who, args.text, about=args.about))
+        event = command.call(ledger, actor_of(args), source="cli")
+        pos = ledger.last_positions[-1] if ledger.last_positions else 0
+        _say(f"#{pos} {event.kind} · {event.actor} ({event.role}) · {event.effective}")
+    return 0
 
 
 # -- users ------------------------------------------------------------------------------

@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
+from domain.command_schemas import FieldSpec
 from domain.errors import JixiaoError, fail
 from projections.preview import with_events
 from projections.standings import standings
-from tui.entry_kinds import Field, Kind, dry_run, offered
+from tui.entry_kinds import Kind, dry_run, offered
 from tui.i18n import LABELS
 from tui.screens.base import LedgerScreen
 from tui.widgets import LedgerInput, lit, points
@@ -116,6 +117,10 @@ class EntryScreen(LedgerScreen):
             self.call_after_refresh(self._focus_first_empty)
         self.schedule_check()
 
+    def _label(self, name: str) -> str:
+        """A field's name in the user's language, for the domain's messages."""
+        return self.t(f"f.{name}")
+
     def _focus_first_empty(self) -> None:
         """Put the cursor where typing should start: the first field still empty."""
         values = self.values()
@@ -124,7 +129,7 @@ class EntryScreen(LedgerScreen):
                 self.query_one(f"#f-{f.name}").focus()
                 return
 
-    def _row(self, f: Field) -> Horizontal:
+    def _row(self, f: FieldSpec) -> Horizontal:
         label = self.t(f"f.{f.name}") + (self.t("en.required") if f.required else "")
         widget: Any
         options = self._options(f)
@@ -133,11 +138,11 @@ class EntryScreen(LedgerScreen):
                             allow_blank=not f.required or len(options) != 1)
         else:
             hint = f"hint.{f.name}" if f"hint.{f.name}" in LABELS else "hint.date" if f.kind == "date" else ""
-            widget = LedgerInput(id=f"f-{f.name}", compact=True, value=f.default,
+            widget = LedgerInput(id=f"f-{f.name}", compact=True, value="",
                                  placeholder=self.t(hint) if hint else "")
         return Horizontal(Label(Text(label), classes="en-label"), widget, classes="en-row")
 
-    def _options(self, f: Field) -> list[tuple[Any, str]] | None:
+    def _options(self, f: FieldSpec) -> list[tuple[Any, str]] | None:
         view = self.japp.view
         plan = view.plan
         assert plan is not None and self.kind is not None
@@ -145,7 +150,7 @@ class EntryScreen(LedgerScreen):
         if f.name in self.kind.options:
             return [(self.t(f"opt.{o}"), o) for o in self.kind.options[f.name](view)]
         if f.kind == "choice":
-            return [(self.t(f"opt.{o}") if f"opt.{o}" in _OPTS else o, o) for o in f.options]
+            return [(self.t(f"opt.{o}") if f"opt.{o}" in LABELS else o, o) for o in f.choices]
         if f.kind == "period":
             return [(f"{plan.year}Q{q}", f"{plan.year}Q{q}") for q in (1, 2, 3, 4)]
         if f.kind == "tier":
@@ -229,7 +234,8 @@ class EntryScreen(LedgerScreen):
             for f in self.kind.fields:
                 if f.required and not str(values[f.name]).strip():
                     raise fail("value.required", field=self.t(f"f.{f.name}"))
-            events = self.kind.call(dry_run(self.japp.ledger), view.actor, {**values, "_view": view})
+            events = self.kind.call(dry_run(self.japp.ledger), view.actor, {**values, "_view": view},
+                                    label=self._label)
         except JixiaoError as exc:
             message.update(Text(exc.message(self.japp.lang), style="red"))
             preview.update(Text(self.t("en.preview"), style="bold"))
@@ -285,7 +291,8 @@ class EntryScreen(LedgerScreen):
         kind = self.kind
         try:
             event, position = self.japp.record(
-                lambda ledger: kind.call(ledger, self.japp.view.actor, {**values, "_view": self.japp.view}))
+                lambda ledger: kind.call(ledger, self.japp.view.actor, {**values, "_view": self.japp.view},
+                                         label=self._label))
         except JixiaoError as exc:
             self.query_one("#en-message", Static).update(Text(exc.message(self.japp.lang), style="red"))
             return
@@ -310,7 +317,3 @@ class EntryScreen(LedgerScreen):
         elif not self.kinds:
             self.check()
 
-
-_OPTS = {f"opt.{o}" for o in ("bonus", "deduction", "veto", "city-on-county", "county-on-unit", "internal",
-                              "rectified", "appeal-upheld", "appeal-rejected", "quarterly", "decomposition",
-                              "contacts", "self_inspection")}

@@ -297,7 +297,7 @@ class InternalScreen(LedgerScreen):
     def action_lock(self) -> None:
         if not self.editable or self.shown is None:
             return
-        from tui.cli.internal import lock_now
+        from tui.reports.internal import lock_now
 
         shown = self.shown
         reason = self.values()["reason"]

@@ -11,26 +11,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from domain.errors import JixiaoError, fail
-from domain.validate import BUSINESS_TZ, parse_date
+from domain.errors import JixiaoError
+from domain.validate import BUSINESS_TZ, parse_date, parse_moment
 from tui.model import Moment, quarter_ends
 from tui.widgets import LedgerInput
 
 
 def parse_known_at(value: str) -> dt.datetime | None:
-    """`YYYY-MM-DD[ HH:MM[:SS]]` in Beijing time; a bare date means the end of that day."""
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise fail("value.date", field="known-at", actual=value) from None
-    if len(value) <= 10:
-        moment = moment + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=BUSINESS_TZ)
-    return moment.astimezone(dt.UTC)
+    """The known-at moment typed in the dialog (validate.parse_moment: Beijing time unless an
+    offset is given; a bare date means the end of that day)."""
+    return parse_moment("known-at", value)
 
 
 class MomentScreen(ModalScreen[Moment | None]):

@@ -64,12 +64,14 @@ def build(name: str, view: Any) -> Built:
                   ("察访核验", ["#", "日期", "方式", "指标", "扣分", "整改/申诉", "问题"], findings),
                   ("加减分", ["#", "日期", "类型", "分值", "对象", "依据", "理由"], adjustments)]
         return r.title, sheets, markdown(r)
-    from argparse import Namespace
+    if name != "standings":
+        raise KeyError(name)
+    from tui.reports import ReportQuery, Source
+    from tui.reports.standings import standings_report
 
-    from tui.cli.report import REPORTS
-
-    title, sheets, _ = REPORTS[name](fold, Namespace(section=section, indicator="", ledger=view.ledger),
-                                     view.today())
+    title, sheets, _ = standings_report(fold, Source(view.ledger, read, view.today()),
+                                        ReportQuery(section=section, as_of=view.moment.as_of,
+                                                    known_at=view.moment.known_at))
     return title, [(s[0], list(s[1]), [list(r) for r in s[2]]) for s in sheets], None
 
 
@@ -170,7 +172,7 @@ class ReportsScreen(LedgerScreen):
 
 def export(built: Built, fmt: str, path: str) -> None:
     """Write a built report in `fmt` (xlsx, md, csv) to `path`."""
-    from tui.cli.report import emit
+    from tui.reports.export import emit
 
     title, sheets, document = built
     if fmt == "md" and document is not None:

@@ -1,0 +1,65 @@
+"""Command-line options built from a command's schema (domain/command_schemas.py).
+
+Each field becomes an option: positional where the schema says so, `--<name>` (or its
+declared flags) otherwise; required when the struct has no default; integers typed
+`int` and choices from the field's `Literal`, so argparse refuses a malformed command
+line (exit status 2) and the struct refuses a bad value in the domain's words.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from domain.command_schemas import Cli, Command, FieldSpec, fields, parse
+
+
+def cli_fields(schema: type[Command], binding: Cli) -> list[FieldSpec]:
+    """The fields this command line command offers (not those it sets or leaves out)."""
+    return [f for f in fields(schema) if "cli" in f.faces and f.name not in binding.fixed
+            and f.name not in binding.omit]
+
+
+def add_option(parser: argparse.ArgumentParser, f: FieldSpec) -> None:
+    options: dict[str, Any] = {"help": f.help or None}
+    if f.kind == "int":
+        options["type"] = int
+    if f.choices:
+        options["choices"] = f.choices
+    if f.metavar:
+        options["metavar"] = f.metavar
+    if f.positional:
+        if f.positional == "?":
+            options.update(nargs="?", default=f.default)
+        parser.add_argument(f.dest, **options)
+        return
+    if f.kind == "list":
+        options.update(action="append", default=[])
+    elif f.struct_required:
+        options["required"] = True
+    else:
+        options["default"] = f.default
+    parser.add_argument(*(f.flags or (f"--{f.name.replace('_', '-')}",)), dest=f.dest, **options)
+
+
+def add_command(sub: Any, common: argparse.ArgumentParser, schema: type[Command], binding: Cli,
+                handler: Any) -> argparse.ArgumentParser:
+    """`jixiao record <binding.name>` with the schema's options; `handler(args)` runs it."""
+    p = sub.add_parser(binding.name, parents=[common], help=binding.help, aliases=list(binding.aliases))
+    for f in cli_fields(schema, binding):
+        add_option(p, f)
+    p.set_defaults(handler=handler, record_schema=schema, record_binding=binding)
+    return p
+
+
+def command_of(args: argparse.Namespace) -> Command:
+    """The parsed command line as its schema: the offered fields, then those the command sets."""
+    schema: type[Command] = args.record_schema
+    binding: Cli = args.record_binding
+    values = {f.name: getattr(args, f.dest) for f in cli_fields(schema, binding)}
+    return parse(schema, {**values, **binding.fixed})
+
+
+def dests(parser: argparse.ArgumentParser) -> set[str]:
+    """The options a parser defines beyond `common`'s (for tests: they are the schema's)."""
+    return {a.dest for a in parser._actions if a.dest != "help"}
