@@ -1,4 +1,4 @@
-"""`jixiao plan check|show|export`: the plan file before (and besides) the ledger."""
+"""`jixiao plan check|show|export|import`: the plan file before (and besides) the ledger."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ VIOLATIONS = {"zh": "发现 {n} 处不符合规则", "en": "{n} rule violation(s
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    plan = sub.add_parser("plan", parents=[common], help="check, show and export plan files")
+    plan = sub.add_parser("plan", parents=[common], help="check, show, export and import plan files")
     psub = plan.add_subparsers(dest="plan_command", metavar="ACTION")
 
     p = psub.add_parser("check", parents=[common], help="check a plan file against its rules")
@@ -42,6 +42,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("toml", "xlsx"), default="toml")
     p.add_argument("-o", "--output", help="output file (required for xlsx)")
     p.set_defaults(handler=export)
+
+    from tui.cli import plan_import
+
+    plan_import.register(psub, common)
 
 
 def _lang(args: argparse.Namespace) -> str:
