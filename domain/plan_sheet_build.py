@@ -92,6 +92,7 @@ class _Builder:
         self.person_names: list[str] = []
         self.person_section: dict[str, tuple[str, Cell]] = {}
         self.leaders: set[str] = set()
+        self.category_cache: dict[str, Category] = {}
 
     # -- the whole plan ----------------------------------------------------------------
     def build(self) -> Plan | None:
@@ -147,8 +148,14 @@ class _Builder:
             self.title = f"{self.unit}{self.year}年度绩效评估工作方案"
 
     # -- categories and first-level groups ----------------------------------------------
-    def category_for(self, cell: Cell) -> Category | None:
+    def category_for(self, cell: Cell) -> Category:
+        """The plan category a category cell names (once per text: a merged cell is one)."""
         text = clean(halfwidth(str(cell.value)))
+        if text not in self.category_cache:
+            self.category_cache[text] = self._category(cell, text)
+        return self.category_cache[text]
+
+    def _category(self, cell: Cell, text: str) -> Category:
         match = CATEGORY_POINTS.search(text)
         name = NUMBERING.sub("", CATEGORY_POINTS.sub("", text)).strip(" ：:")
         seed = next((c for c in self.seed.categories if c.name == name), None)
@@ -160,7 +167,9 @@ class _Builder:
         if seed is None:
             self.notes.error("sheet.category", cell.ref, value=text,
                              allowed="、".join(c.name for c in self.seed.categories))
-            return None
+            # read on, so the other cells' errors are found too (no plan is made)
+            return Category(id=f"?{text}", name=text, kind="functional", work="routine",
+                            points=Decimal(-1))
         points = Decimal(match.group("points")) if match else Decimal(-1)
         return Category(id=seed.id, name=name or seed.name, kind=seed.kind, work=seed.work,
                         points=points, first_level_cap=seed.first_level_cap,
@@ -184,8 +193,6 @@ class _Builder:
                 self.notes.error("sheet.no_category", row.cells.get("category", row.cells["first"]).ref)
                 continue
             category = self.category_for(cell)
-            if category is None:
-                continue
             known = categories.setdefault(category.id, category)
             self.category_refs.setdefault(category.id, cell.ref)
             if known.points < 0 <= category.points:
