@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.plan_io import write_plan
-from domain.plan_sheet_build import SheetImport, import_sheet
 from domain.rules import check
 from projections.plan_tree import plan_summary
 from tui.cli.common import lang_of
+
+if TYPE_CHECKING:
+    from domain.plan_sheet_build import SheetImport
 
 TEXT = {
     "zh": {
@@ -86,6 +88,8 @@ def import_cmd(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         print(t["exists"].format(path=out), file=sys.stderr)
         return 1
+    from domain.plan_sheet_build import import_sheet  # openpyxl only when a sheet is read
+
     result = import_sheet(args.sheet_file, sheet=args.sheet, unit=args.unit, year=args.year,
                           title=args.title)
     if result.errors or result.plan is None:
