@@ -253,3 +253,47 @@ def test_any_plan_in_the_office_layout_imports_equal(
     assert result.plan is not None
     assert office_view(result.plan) == office_view(plan)
     assert result.plan.title == "某县某局2022年度绩效评估指标体系"
+
+
+# -- the TUI: from the indicators screen, path, preview, write --------------------------------
+
+
+def test_the_import_from_the_indicators_screen(ledger: Any, clock: Any, tmp_path: Path) -> None:
+    from tests.tui_helpers import drive, goto, make_app, settle, static_text
+
+    sheet = save(bundled_plan(), tmp_path / "sheet.xlsx", OfficeStyle(text_points=True))
+    bad = _bad_sheet(tmp_path)
+    out = tmp_path / "plan.toml"
+    app = make_app(ledger, "admin", clock=clock)
+
+    async def typed(pilot: Any, selector: str, text: str) -> None:
+        field = pilot.app.screen.query_one(selector)
+        field.focus()
+        field.value = ""
+        await pilot.press(*text)
+
+    async def steps(pilot: Any) -> None:
+        await goto(pilot, "2")
+        await goto(pilot, "i")
+        assert type(pilot.app.screen).__name__ == "PlanImportScreen"
+        await typed(pilot, "#pi-sheet", str(bad))
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = static_text(app, "#pi-text")
+        assert "指标体系!F4" in shown and "两分" in shown
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not out.exists()  # nothing written while an error remains
+        await typed(pilot, "#pi-sheet", str(sheet))
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = static_text(app, "#pi-text")
+        assert "K01.1 国家高新技术企业申报认定" in shown and "linliyan" in shown
+        await typed(pilot, "#pi-output", str(out))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(pilot.app.screen).__name__ == "IndicatorsScreen"
+
+    drive(app, steps)
+    assert out.exists()
+    assert office_view(load_plan(out)) == office_view(bundled_plan())
