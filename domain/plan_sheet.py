@@ -226,15 +226,24 @@ def read_rows(ws: Worksheet, notes: Notes) -> Sheet | None:
                     sheet.totals.append((kind, row.cells[key], points))
                     break
             continue
-        if not row.text("first") and not row.text("second"):
-            text_col = next((i for i, v in enumerate(values, start=1) if isinstance(v, str) and v.strip()),
-                            None)
-            if text_col is not None and not any(
-                    isinstance(v, int | float) for v in values):  # a category heading row
-                sheet.headings[number] = cell(text_col)
-                continue
+        if _heading(row, values):  # a category's name alone across the table
+            col = next(i for i, v in enumerate(values, start=1) if not _blank(v))
+            sheet.headings[number] = cell(col)
+            continue
         sheet.rows.append(row)
     return sheet
+
+
+def _heading(row: Row, values: list[Any]) -> bool:
+    """A row naming a category alone: no second-level name, no points, one text cell."""
+    if row.text("second"):
+        return False
+    if any(not _blank(row.cells[k].value) for k in ("first_points", "second_points") if k in row.cells):
+        return False
+    filled = [v for v in values if not _blank(v)]
+    if not filled or not all(isinstance(v, str) for v in filled):
+        return False
+    return len(filled) == 1 or not row.text("first")
 
 
 def read_title(text: str) -> tuple[str, int | None]:

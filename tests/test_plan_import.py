@@ -297,3 +297,51 @@ def test_the_import_from_the_indicators_screen(ledger: Any, clock: Any, tmp_path
     drive(app, steps)
     assert out.exists()
     assert office_view(load_plan(out)) == office_view(bundled_plan())
+
+
+def test_the_documented_example_sheet_is_made_by_its_script(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = tmp_path / "office-sheet.xlsx"
+    made = subprocess.run([sys.executable, str(ROOT / "docs" / "examples" / "make_office_sheet.py"),
+                           str(out)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert made.returncode == 0, made.stderr
+    result = import_sheet(out)
+    assert result.errors == [] and result.plan is not None
+    assert office_view(result.plan) == office_view(bundled_plan())
+    assert openpyxl.load_workbook(out).sheetnames == ["说明", "指标体系"]
+
+
+def test_a_category_heading_row_and_repeated_first_level_names(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "考评表"
+    ws.append(["某县某局2022年度绩效考评指标"])
+    ws.append(["考评内容", "分数", "考评要点", "分数", "责任科室", "经办人", "时限", "备注"])
+    ws.append(["一、重点工作目标（2分）"])
+    ws.append(["招商引资", "2分", "项目签约", "1分", "业务股", "张三", "2022.6.30", "x"])
+    ws.append(["招商引资", "", "项目落地", "1分", "业务股", "李四、王五", "12月底", ""])
+    ws.append([])
+    ws.append(["二、行政能力"])
+    ws.append(["文明创建", "1", None, None, "办公室", "王五", dt.date(2022, 12, 31), ""])
+    ws.append(["合计", 3])
+    path = tmp_path / "heading.xlsx"
+    wb.save(path)
+    result = import_sheet(path)
+    assert result.errors == [], [e.message() for e in result.errors]
+    plan = result.plan
+    assert plan is not None and (plan.unit, plan.year) == ("某县某局", 2022)
+    assert [(c.id, c.name, c.points) for c in plan.categories] == [
+        ("key", "重点工作目标", Decimal(2)), ("capacity", "行政能力", Decimal(1))]
+    first, civic = plan.indicators
+    assert (first.id, [c.id for c in first.children]) == ("K01", ["K01.1", "K01.2"])
+    assert first.children[1].deadline == dt.date(2022, 12, 31)
+    assert civic.id == "C01" and civic.no_children
+    people = {p.name: p.id for p in plan.people}
+    assert people == {"张三": "zhangsan", "李四": "lisi", "王五": "wangwu"}
+    codes = {g.code for g in result.guesses}
+    assert {"sheet.guess_date", "sheet.guess_first_name", "sheet.guess_category"} <= codes
+    assert not [w for w in result.warnings if w.code == "sheet.total"]
