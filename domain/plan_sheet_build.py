@@ -93,6 +93,7 @@ class _Builder:
         self.person_section: dict[str, tuple[str, Cell]] = {}
         self.leaders: set[str] = set()
         self.category_cache: dict[str, Category] = {}
+        self.first_cell: dict[str, str] = {}  # a section's or person's name -> its first cell
 
     # -- the whole plan ----------------------------------------------------------------
     def build(self) -> Plan | None:
@@ -118,7 +119,7 @@ class _Builder:
         section_list = [Section(id=sections[n], name=n) for n in self.section_names]
         person_list = [self.person(n, people[n], sections) for n in self.person_names]
         for name, ident in [*sections.items(), *people.items()]:
-            self.notes.guess("sheet.guess_id", "", name=name, id=ident)
+            self.notes.guess("sheet.guess_id", self.first_cell.get(name, ""), name=name, id=ident)
         if self.notes.errors or self.unit is None or self.year is None:
             return None
         return Plan(unit=self.unit, year=self.year, title=self.title or "", sections=section_list,
@@ -289,6 +290,7 @@ class _Builder:
                              name=names[0])
         if names and names[0] not in known:
             known.append(names[0])
+            self.first_cell.setdefault(names[0], row.cells[key].ref)
         return names[0] if names else ""
 
     def resolve(self, ind: Indicator, sections: dict[str, str], people: dict[str, str]) -> Indicator:
