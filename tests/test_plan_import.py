@@ -106,6 +106,9 @@ def test_the_three_commands_from_sheet_to_ledger(tmp_path: Path) -> None:
     again = jixiao("plan", "import", str(sheet), "-o", str(out))
     assert again.returncode == 1 and "--force" in again.stderr
     assert jixiao("plan", "import", str(sheet), "-o", str(out), "--force").returncode == 0
+    assert jixiao("plan", "import", str(sheet), "-o", str(tmp_path / "plan.txt")).returncode == 2
+    unwritable = jixiao("plan", "import", str(sheet), "-o", str(tmp_path / "none" / "plan.toml"))
+    assert unwritable.returncode == 1 and "cannot write" in unwritable.stderr
     xlsx = tmp_path / "plan.xlsx"
     assert jixiao("plan", "import", str(sheet), "-o", str(xlsx)).returncode == 0
     assert office_view(load_plan(xlsx)) == office_view(bundled_plan())

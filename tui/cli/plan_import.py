@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from domain.errors import fail
 from domain.plan_io import write_plan
 from domain.rules import check
 from projections.plan_tree import plan_summary
@@ -106,6 +107,9 @@ def import_cmd(args: argparse.Namespace) -> int:
         print(t["rules"].format(n=len(problems)))
         for problem in problems:
             print(f"  {problem.code} [{problem.where}]: {problem.text(lang)}")
-    write_plan(result.plan, out, out.suffix.lower().lstrip("."))
+    try:
+        write_plan(result.plan, out, out.suffix.lower().lstrip("."))
+    except OSError as exc:
+        raise fail("file.unwritable", where=str(out), detail=exc) from None
     print(t["wrote"].format(path=out))
     return 0

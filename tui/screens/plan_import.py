@@ -140,6 +140,9 @@ class PlanImportScreen(ModalScreen[None]):
         except JixiaoError as exc:
             self.show([exc.message(app.lang)], "red")
             return
+        except OSError as exc:
+            self.show([f"{out}: {exc}"], "red")
+            return
         app.notify(self.t("pi.written", path=out))
         self.dismiss(None)
 
