@@ -312,3 +312,45 @@ CATALOGUE.update({
     "cmd.seal_mismatch": ("封存摘要与链条在位置 {position} 的摘要不符，未记录",
                           "the seal's digest does not match the chain at position {position}; nothing recorded"),
 })
+
+CATALOGUE.update({
+    # an office's own indicator table (plan import)
+    "sheet.no_sheet": ("没有工作表“{sheet}”（工作簿中有：{sheets}）",
+                       "no sheet '{sheet}' (the workbook has: {sheets})"),
+    "sheet.no_header": ("工作表“{sheet}”前 {rows} 行中找不到表头；应有这些列：{columns}（同义列名：{synonyms}），"
+                        "至少要有“一级指标”和“分值”",
+                        "sheet '{sheet}' has no recognisable header in its first {rows} rows; looked for the "
+                        "columns {columns} (or their synonyms: {synonyms}), at least 一级指标 and 分值"),
+    "sheet.points": ("{column}应为数字，而不是“{value}”", "{column} must be a number, not '{value}'"),
+    "sheet.date": ("{column}应为日期（如 2021年12月31日），而不是“{value}”",
+                   "{column} must be a date (such as 2021年12月31日 or 2021-12-31), not '{value}'"),
+    "sheet.no_name": ("缺少{column}名称", "{column} name missing"),
+    "sheet.no_category": ("缺少类别", "category missing"),
+    "sheet.category": ("类别“{value}”对应不到方案的类别（{allowed}）",
+                       "category '{value}' matches none of the plan's categories ({allowed})"),
+    "sheet.no_title": ("标题行中找不到单位或年度，请用 {flag} 给出",
+                       "the title row names no unit or year; give it with {flag}"),
+    "sheet.total": ("合计 {given} 分与各指标分值之和 {actual} 分不符",
+                    "the 合计 of {given} points differs from the indicators' sum of {actual}"),
+    "sheet.no_handler": ("指标“{name}”没有承办人", "indicator '{name}' has no handler (承办人)"),
+    "sheet.guess_title": ("标题取自标题行：{value}", "title taken from the title row: {value}"),
+    "sheet.guess_unit": ("单位取自标题行：{value}", "unit taken from the title row: {value}"),
+    "sheet.guess_year": ("年度取自标题行：{value}", "year taken from the title row: {value}"),
+    "sheet.guess_date": ("“{value}”读作 {date}", "'{value}' read as {date}"),
+    "sheet.guess_category": ("类别“{value}”对应为“{category}”", "category '{value}' taken as '{category}'"),
+    "sheet.guess_category_points": ("类别“{category}”未写分值，取其指标分值之和 {points}",
+                                    "category '{category}' gives no points; took its indicators' sum, {points}"),
+    "sheet.guess_points": ("一级指标“{name}”未写分值，取二级指标之和 {points}",
+                           "first-level '{name}' gives no points; took its second-level sum, {points}"),
+    "sheet.guess_first": ("一级指标“{name}”的{field}取其二级指标中最多的“{value}”",
+                          "first-level '{name}': {field_en} taken as '{value}', the most frequent below it"),
+    "sheet.guess_first_name": ("“{value}”列有多个名字，取第一个“{name}”",
+                               "'{value}' lists several names; took the first, '{name}'"),
+    "sheet.guess_person_section": ("{name} 归入其所承办指标的股室“{section}”",
+                                   "{name} placed in '{section}', the section of the indicators they handle"),
+    "sheet.guess_id": ("“{name}”的编号定为 {id}", "'{name}' given the id {id}"),
+    # jixiao's own workbook layout
+    "xlsx.trimmed": ("“{value}”前后的空格已去掉", "spaces around '{value}' removed"),
+    "xlsx.no_handler": ("指标 {id} 没有承办人", "indicator {id} has no handler (承办人)"),
+    "file.xlsx_sheets": ("缺少工作表：{sheets}", "missing sheets: {sheets}"),
+})

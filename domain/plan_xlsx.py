@@ -26,7 +26,7 @@ import unicodedata
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -37,11 +37,12 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from domain.errors import JixiaoError, fail
+from domain.errors import JixiaoError, Problem, fail
 from domain.plan import CategoryKind, Indicator, Plan, Work
 from domain.plan_io import convert_plan
+from domain.sheet_values import filled_rows, halfwidth, parse_decimal
 
-ValueKind = Literal["str", "int", "decimal", "date", "bool", "list", "lines", "kind", "work"]
+ValueKind = Literal["str", "name", "int", "decimal", "date", "bool", "list", "lines", "kind", "work"]
 
 # Labels written for the category literals; the reader takes the label or the code.
 KIND_LABELS: dict[str, str] = {"functional": "职能工作", "capacity": "能力建设"}
@@ -91,21 +92,21 @@ class Table:
 
 
 SECTIONS = Table("考评对象", "sections", (
-    Column("编号", "id", required=True),
-    Column("名称", "name", required=True),
+    Column("编号", "id", "name", required=True),
+    Column("名称", "name", "name", required=True),
 ))
 PEOPLE = Table("人员", "people", (
-    Column("编号", "id", required=True),
-    Column("姓名", "name", required=True),
+    Column("编号", "id", "name", required=True),
+    Column("姓名", "name", "name", required=True),
     Column("职务", "title"),
-    Column("股室", "section"),
+    Column("股室", "section", "name"),
     Column("领导小组", "leadership"),
     Column("监督领导小组", "supervisory"),
     Column("角色", "roles", "list"),
 ))
 CATEGORIES = Table("类别", "categories", (
-    Column("编号", "id", required=True),
-    Column("名称", "name", required=True),
+    Column("编号", "id", "name", required=True),
+    Column("名称", "name", "name", required=True),
     Column("性质", "kind", "kind", required=True),
     Column("工作类别", "work", "work", required=True),
     Column("分值", "points", "decimal", required=True),
@@ -116,15 +117,15 @@ CATEGORIES = Table("类别", "categories", (
 ))
 PARENT = "parent"  # pseudo-field of the indicator sheet: the parent's id
 INDICATORS = Table("指标", "indicators", (
-    Column("编号", "id", required=True),
-    Column("上级编号", PARENT),
-    Column("类别", "category"),
-    Column("名称", "name", required=True, wrap=True),
+    Column("编号", "id", "name", required=True),
+    Column("上级编号", PARENT, "name"),
+    Column("类别", "category", "name"),
+    Column("名称", "name", "name", required=True, wrap=True),
     Column("分值", "points", "decimal", required=True),
     Column("年度目标", "target", wrap=True),
-    Column("责任股室", "section"),
-    Column("分管领导", "leader"),
-    Column("承办人", "handler"),
+    Column("责任股室", "section", "name"),
+    Column("分管领导", "leader", "name"),
+    Column("承办人", "handler", "name"),
     Column("完成时限", "deadline", "date"),
     Column("进度节点", "milestones", "lines", sep="\n", wrap=True),
     Column("不设二级指标", "no_children", "bool"),
@@ -139,8 +140,8 @@ GRADES = Table("等次", "grades", (
     Column("最低分", "min", "decimal", required=True),
 ), required=False)
 DEADLINES = Table("报送节点", "deadlines", (
-    Column("编号", "id", required=True),
-    Column("名称", "name", required=True),
+    Column("编号", "id", "name", required=True),
+    Column("名称", "name", "name", required=True),
     Column("截止日期", "due", "date", required=True),
     Column("报送内容", "reports", "list", wrap=True),
 ), required=False)
@@ -160,7 +161,7 @@ class Item:
 PLAN_SHEET = "方案"
 PLAN_LABEL, PLAN_KEY, PLAN_VALUE, PLAN_NOTE = "项目", "字段", "值", "说明"
 PLAN_ITEMS = (
-    Item("单位", "unit", "str", "考评单位名称"),
+    Item("单位", "unit", "name", "考评单位名称"),
     Item("年度", "year", "int", "考评年度"),
     Item("标题", "title", "str", "方案标题"),
     Item("总分", "rules.total", "decimal", "各类别分值合计应等于总分"),
@@ -183,13 +184,33 @@ REQUIRED_SHEETS = (PLAN_SHEET, *(t.sheet for t in TABLES if t.required))
 
 def read_xlsx(path: str | Path) -> Plan:
     """Load a plan from an Excel workbook; raises JixiaoError naming the sheet and cell."""
+    return read_xlsx_report(path).plan
+
+
+@dataclass
+class XlsxRead:
+    """A plan read from a workbook, the cell of each record's fields, and the warnings."""
+
+    plan: Plan
+    cells: dict[tuple[str, str], dict[str, str]]  # (plan list, id or name) -> field -> sheet!cell
+    warnings: list[Problem]
+
+
+def read_xlsx_report(path: str | Path) -> XlsxRead:
+    """`read_xlsx`, keeping where each value came from and what was trimmed or is missing."""
     path = Path(path)
     reader = _Reader(str(path), _open(path))
     data = reader.plan_data()
     try:
-        return convert_plan(data, str(path))
+        plan = convert_plan(data, str(path))
     except JixiaoError as exc:
         raise reader.relocate(exc) from None
+    for leaf, _ in plan.leaves():
+        if not leaf.handler:
+            ref = reader.cells.get(("indicators", leaf.id), {}).get("handler", INDICATORS.sheet)
+            reader.warnings.append(Problem(code="xlsx.no_handler", where=f"{path}:{ref}",
+                                           params={"id": leaf.id}))
+    return XlsxRead(plan, reader.cells, reader.warnings)
 
 
 def _open(path: Path) -> Workbook:
@@ -221,18 +242,26 @@ class _Reader:
         self.where = where
         self.workbook = workbook
         self.places: dict[str, str] = {}  # msgspec path ($.indicators[0].points) -> sheet!cell
+        self.cells: dict[tuple[str, str], dict[str, str]] = {}
+        self.warnings: list[Problem] = []
+        self.filled: dict[str, list[list[Any]]] = {}  # sheet -> rows, merged ranges filled in
 
     # -- the whole plan --------------------------------------------------------------
     def plan_data(self) -> dict[str, Any]:
-        for name in REQUIRED_SHEETS:  # report every missing sheet before any cell
-            if self.sheet(name) is None:
-                raise fail("file.xlsx_sheet", where=self.where, sheet=name)
+        missing = [name for name in REQUIRED_SHEETS if self.sheet(name) is None]
+        if missing:  # every missing sheet, before any cell
+            raise JixiaoError(*(Problem(code="file.xlsx_sheet", where=self.where, params={"sheet": n})
+                                for n in missing))
         data = self.plan_items()
         for table in TABLES:
             rows = self.table(table)
             if rows is None:
                 continue
             self.places[f"$.{table.key}"] = table.sheet
+            for row in rows:
+                key = row.values.get("id", row.values.get("name"))
+                if isinstance(key, str):
+                    self.cells[(table.key, key)] = dict(row.refs)
             if table is INDICATORS:
                 data[table.key] = self.indicator_tree(rows)
             else:
@@ -275,9 +304,15 @@ class _Reader:
         return fail("file.type", where=where, path=path, detail=detail)
 
     # -- sheets ----------------------------------------------------------------------
+    def values(self, ws: Worksheet) -> list[list[Any]]:
+        """The sheet's rows, a merged range's value in every cell it covers."""
+        if ws.title not in self.filled:
+            self.filled[ws.title] = filled_rows(ws)
+        return self.filled[ws.title]
+
     def header(self, ws: Worksheet, names: set[str]) -> tuple[int, dict[str, int]]:
         """The header row (the first of the top rows naming a known column) and its columns."""
-        top = ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True)
+        top = self.values(ws)[:HEADER_SCAN_ROWS]
         for number, values in enumerate(top, start=1):
             found: dict[str, int] = {}
             for index, value in enumerate(values, start=1):
@@ -293,9 +328,7 @@ class _Reader:
         self, ws: Worksheet, start: int, columns: dict[str, int]
     ) -> Iterator[tuple[int, dict[str, Any]]]:
         """Non-empty rows below the header: number and the raw value of each known column."""
-        for number, values in enumerate(
-            ws.iter_rows(min_row=start, values_only=True), start=start
-        ):
+        for number, values in enumerate(self.values(ws)[start - 1:], start=start):
             raw = {
                 name: values[index - 1] if index - 1 < len(values) else None
                 for name, index in columns.items()
@@ -373,6 +406,7 @@ class _Reader:
                 )
             seen[item.key] = place
             self.places[f"$.{item.key}"] = place
+            self.cells[("plan", item.key)] = {"value": place}
             parsed = self.value(item.kind, raw[str(value_col)], place, item.label)
             if parsed is _ABSENT:
                 continue
@@ -426,10 +460,12 @@ class _Reader:
     # -- cells -----------------------------------------------------------------------
     def value(self, kind: ValueKind, value: Any, place: str, header: str) -> Any:
         """The builtin for one cell; _ABSENT when an empty cell leaves the field unset."""
-        if kind in ("str", "list", "lines"):
+        if kind in ("str", "name", "list", "lines"):
             if _blank_text(value):
-                return "" if kind == "str" else []
+                return "" if kind in ("str", "name") else []
             text = value if isinstance(value, str) else _as_text(value)
+            if kind == "name":
+                return self.name(text, place)
             if kind == "str":
                 return text
             return _parse_list(text, kind)
@@ -457,6 +493,29 @@ class _Reader:
                 place, f"“{header}”应为{zh}，而不是“{shown}”", f"'{header}' must be {en}, not '{shown}'"
             )
         return parsed
+
+
+    def name(self, text: str, place: str) -> str:
+        """A name or id: trimmed (with a warning), unless written quoted to keep its spaces."""
+        quoted = _unquote(text)
+        if quoted is not None:
+            return quoted
+        trimmed = text.strip()
+        if trimmed != text:
+            self.warnings.append(Problem(code="xlsx.trimmed", where=f"{self.where}:{place}",
+                                         params={"value": trimmed}))
+        return trimmed
+
+
+def _unquote(text: str) -> str | None:
+    """The string a JSON-quoted cell ("\" 业务股 \"") holds, else None."""
+    if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None
+        return value if isinstance(value, str) else None
+    return None
 
 
 class _Absent:
@@ -507,20 +566,7 @@ def _parse_list(text: str, kind: ValueKind) -> list[str]:
     return [p.strip() for p in pieces if p.strip()]
 
 
-def _parse_decimal(value: Any) -> Decimal | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value)) if value == value and abs(value) != float("inf") else None
-    if isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            return None
-        return number if number.is_finite() else None
-    return None
+_parse_decimal = parse_decimal  # full-width digits read as digits, as everywhere
 
 
 def _parse_int(value: Any) -> int | None:
@@ -536,7 +582,7 @@ def _parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        text = value.strip()
+        text = halfwidth(value).strip()
         for fmt in DATE_FORMATS:
             try:
                 return dt.datetime.strptime(text, fmt).date()
@@ -678,6 +724,11 @@ def _encode(kind: ValueKind, value: Any, sep: str, place: str) -> Any:
         return None
     if kind == "str":
         return _text(value, place) if value != "" else None
+    if kind == "name":
+        if value == "":
+            return None
+        keep = value != value.strip() or _unquote(value) is not None
+        return _text(json.dumps(value, ensure_ascii=False) if keep else value, place)
     if kind == "kind":
         return _text(KIND_LABELS.get(value, value), place)
     if kind == "work":
@@ -746,4 +797,4 @@ def _finish(ws: Worksheet, wrap: set[int]) -> None:
         ws.column_dimensions[get_column_letter(index)].width = min(width + 2, limit)
 
 
-__all__ = ["read_xlsx", "write_xlsx"]
+__all__ = ["XlsxRead", "read_xlsx", "read_xlsx_report", "write_xlsx"]

@@ -368,3 +368,19 @@ KINDS.update({
     "StaffRated": ("人员评分", "staff rated"),
     "InternalResultsLocked": ("审定锁定内部考评", "internal results locked"),
 })
+
+LABELS.update({
+    # importing an office's indicator table (指标体系)
+    "key.import_plan": ("导入指标表", "Import sheet"),
+    "pi.title": ("从本单位的指标体系表导入方案", "Import a plan from the office's indicator sheet"),
+    "pi.sheet": ("指标体系表（.xlsx）", "Indicator sheet (.xlsx)"),
+    "pi.output": ("写出方案文件（.toml 或 .xlsx）", "Plan file to write (.toml or .xlsx)"),
+    "pi.hint": ("输入表格路径后按 Enter 预览；预览无误后按 Ctrl+S 写出",
+                "Type the sheet's path and press Enter to preview; Ctrl+S writes the plan"),
+    "pi.write": ("写出", "Write"),
+    "pi.errors": ("发现 {n} 处错误，不能写出：", "{n} error(s); nothing can be written:"),
+    "pi.exists": ("{path} 已存在，请换一个文件名", "{path} exists; choose another name"),
+    "pi.suffix": ("方案文件应为 .toml 或 .xlsx：{path}", "the plan file must be .toml or .xlsx: {path}"),
+    "pi.written": ("已写出 {path}；下一步：jixiao plan check，再 jixiao init --plan",
+                   "wrote {path}; next: jixiao plan check, then jixiao init --plan"),
+})

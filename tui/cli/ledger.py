@@ -51,6 +51,11 @@ def _say(text: str) -> None:
 
 def init(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan) if args.plan else bundled_plan()
+    from domain.rules import check
+
+    problems = check(plan)  # before the ledger is made: a refused plan leaves no ledger behind
+    if problems:
+        raise JixiaoError(*problems)
     with open_ledger(args, create=True) as ledger:
         from tui.cli.common import lang_of
         from tui.cli.db import prepare_views

@@ -1,4 +1,4 @@
-"""`jixiao plan check|show|export`: the plan file before (and besides) the ledger."""
+"""`jixiao plan check|show|export|import`: the plan file before (and besides) the ledger."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ VIOLATIONS = {"zh": "发现 {n} 处不符合规则", "en": "{n} rule violation(s
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    plan = sub.add_parser("plan", parents=[common], help="check, show and export plan files")
+    plan = sub.add_parser("plan", parents=[common], help="check, show, export and import plan files")
     psub = plan.add_subparsers(dest="plan_command", metavar="ACTION")
 
     p = psub.add_parser("check", parents=[common], help="check a plan file against its rules")
@@ -43,6 +43,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", help="output file (required for xlsx)")
     p.set_defaults(handler=export)
 
+    from tui.cli import plan_import
+
+    plan_import.register(psub, common)
+
 
 def _lang(args: argparse.Namespace) -> str:
 
@@ -58,7 +62,15 @@ def resolve_plan(args: argparse.Namespace) -> Plan:
 
 def check_cmd(args: argparse.Namespace) -> int:
     lang = _lang(args)
-    if args.file:
+    read = None
+    if args.file and args.file.lower().endswith(".xlsx"):
+        from domain.plan_xlsx import read_xlsx_report  # openpyxl only when a workbook is read
+
+        read = read_xlsx_report(args.file)
+        plan, text, where = read.plan, None, args.file
+        for warning in read.warnings:
+            print(warning.message(lang), file=sys.stderr)
+    elif args.file:
         plan = load_plan(args.file)
         text = Path(args.file).read_text(encoding="utf-8") if args.file.endswith(".toml") else None
         where = args.file
@@ -67,7 +79,8 @@ def check_cmd(args: argparse.Namespace) -> int:
     problems = check(plan, text)
     if problems:
         for problem in problems:
-            place = where + (f":{problem.line}" if problem.line else "")
+            cell = _rule_cell(problem, read)
+            place = where + (f":{problem.line}" if problem.line else "") + (f":{cell}" if cell else "")
             ident = f" [{problem.where}]" if problem.where else ""
             print(f"{place}: {problem.code}{ident}: {problem.text(lang)}")
         print(VIOLATIONS[lang].format(n=len(problems)), file=sys.stderr)
@@ -79,6 +92,14 @@ def check_cmd(args: argparse.Namespace) -> int:
         total=sum(s["points"] for s in summary),
     ))
     return 0
+
+
+def _rule_cell(problem: Any, read: Any) -> str | None:
+    if read is None:
+        return None
+    from domain.plan_xlsx_cells import rule_cell
+
+    return rule_cell(problem, read)
 
 
 def show(args: argparse.Namespace) -> int:

@@ -24,7 +24,8 @@ class IndicatorsScreen(LedgerScreen):
         yield DataTable(id="ind-table", cursor_type="row", zebra_stripes=False)
 
     def keys(self) -> list[tuple[str, str, str, bool]]:
-        return [("enter", "open", "key.open", True), ("e", "record", "key.record", True)]
+        return [("enter", "open", "key.open", True), ("e", "record", "key.record", True),
+                ("i", "import_plan", "key.import_plan", True)]
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -113,6 +114,16 @@ class IndicatorsScreen(LedgerScreen):
         indicator = self._selected()
         if indicator is not None:
             self.japp.open_work_ledger(indicator)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "import_plan":  # offered to those who may load a plan
+            return self.japp.view.can("load_plan")
+        return super().check_action(action, parameters)
+
+    def action_import_plan(self) -> None:
+        from tui.screens.plan_import import PlanImportScreen
+
+        self.app.push_screen(PlanImportScreen())
 
     def action_record(self) -> None:
         indicator = self._selected()
