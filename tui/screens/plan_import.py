@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from domain.errors import JixiaoError
+from projections.plan_import import report_lines
 from tui.widgets import LedgerInput
 
 if TYPE_CHECKING:
@@ -103,7 +104,6 @@ class PlanImportScreen(ModalScreen[None]):
 
     def action_preview(self) -> None:
         from domain.plan_sheet_build import import_sheet
-        from tui.cli.plan_import import report_lines
 
         app: Any = self.app
         path = self.query_one("#pi-sheet", LedgerInput).value.strip()
