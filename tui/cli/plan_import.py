@@ -49,6 +49,11 @@ def import_cmd(args: argparse.Namespace) -> int:
             print(problem.message(lang), file=sys.stderr)
         print(t["errors"].format(n=len(result.errors)), file=sys.stderr)
         return 1
+    # the file first: what is printed after it may go to a reader that stops early (| head)
+    try:
+        write_plan(result.plan, out, out.suffix.lower().lstrip("."))
+    except OSError as exc:
+        raise fail("file.unwritable", where=str(out), detail=exc) from None
     for line in report_lines(result, lang):
         print(line)
     problems = check(result.plan)
@@ -56,9 +61,5 @@ def import_cmd(args: argparse.Namespace) -> int:
         print(t["rules"].format(n=len(problems)))
         for problem in problems:
             print(f"  {problem.code} [{problem.where}]: {problem.text(lang)}")
-    try:
-        write_plan(result.plan, out, out.suffix.lower().lstrip("."))
-    except OSError as exc:
-        raise fail("file.unwritable", where=str(out), detail=exc) from None
     print(t["wrote"].format(path=out))
     return 0
