@@ -19,7 +19,7 @@ from projections.internal import InternalResults, replay_internal, results_for
 from projections.internal_report import markdown, sheets, title
 from projections.replay import replay
 from projections.stream import read_at
-from tui.cli.report import DOCUMENTS, plan_or_fail, reader, report
+from tui.cli.report_registry import DOCUMENTS, plan_or_fail, reader, report
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

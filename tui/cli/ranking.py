@@ -9,7 +9,7 @@ from typing import Any
 from domain.errors import fail
 from projections.fold import YearFold
 from projections.ranking import ranking
-from tui.cli.report import moment_of, report
+from tui.cli.report_registry import moment_of, report
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,29 +16,14 @@ from domain.errors import fail
 from domain.validate import business_date, parse_date
 from projections.fold import YearFold
 from projections.replay import replay
-from projections.standings import standings
-from projections.stream import Clocks
 from tui.cli.output import render_table, to_json, write_xlsx_table
-
-# name -> builder(fold, args, today) -> (title, sheets, json data)
-Sheet = tuple[str, list[str], list[list[Any]]]
-Builder = Callable[[YearFold, argparse.Namespace, dt.date], tuple[str, list[Sheet], Any]]
-REPORTS: dict[str, Builder] = {}
-# name -> the report as a Markdown document, from its json data (reports that read as prose)
-DOCUMENTS: dict[str, Callable[[Any], str]] = {}
-
-
-def report(name: str) -> Callable[[Builder], Builder]:
-    def register(builder: Builder) -> Builder:
-        REPORTS[name] = builder
-        return builder
-
-    return register
+from tui.cli.report_registry import DOCUMENTS, REPORTS, Sheet, names, report
+from tui.cli.reports import audit_report, file_report  # and, importing it, the reports it registers
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("report", parents=[common], help="standings, ledgers and reports")
-    p.add_argument("name", choices=list(REPORTS), help="which report")
+    p.add_argument("name", choices=names(), help="which report")
     p.add_argument("--section", default="", help="only this section (id)")
     p.add_argument("--indicator", default="", help="only this indicator (work ledger, audit)")
     p.add_argument("--as-of", help="effective date YYYY-MM-DD: what had happened by then")
@@ -153,78 +137,5 @@ def _text(value: Any) -> Any:
         return " ".join(value.split())
     return value
 
-
-def plan_or_fail(fold: YearFold, args: argparse.Namespace | None = None) -> Any:
-    unit = getattr(args, "unit", "") or None
-    year = getattr(args, "year", 0) or None
-    plan_fold = fold.plan_fold(unit, year)
-    if plan_fold is None or plan_fold.plan is None:
-        raise fail("ledger.no_plan")
-    return plan_fold
-
-
-def reader(args: argparse.Namespace) -> Callable[[Any], dict[int, Any]]:
-    """Reads events back from the log by position (for the texts reports show)."""
-    from projections.stream import read_at
-
-    app = args.ledger.app
-    return lambda positions: read_at(app, positions)
-
-
-def moment_of(fold: YearFold) -> str:
-    clocks: Clocks = fold.clocks
-    text = f"截至 {clocks.as_of}" if clocks.as_of else "当前"
-    if clocks.known_at:
-        text += f"（以 {clocks.known_at:%Y-%m-%d %H:%M} UTC 时的记录为准）"
-    return text
-
-
-STATUS = {"on_track": "正常", "late": "滞后", "done": "完成"}
-
-
-@report("standings")
-def standings_report(fold: YearFold, args: argparse.Namespace, today: dt.date) -> Any:
-    plan_fold = plan_or_fail(fold, args)
-    s = standings(plan_fold, today=today, as_of=fold.clocks.as_of, known_at=fold.clocks.known_at,
-                  position=fold.position)
-    title = f"{s.unit} {s.year} 年度绩效得分 · {moment_of(fold)} · 总分 {s.total} · 等次 {s.grade}"
-    if s.veto:
-        title += " · 一票否决"
-    summary = [["职能工作目标", "", s.functional], ["行政能力目标", "", s.capacity],
-               ["正向激励加分", f"上限 {s.bonus.cap}", s.bonus.applied],
-               ["单位扣分", f"上限 {s.unit_deductions.cap}", -s.unit_deductions.applied],
-               ["总分", s.grade, s.total], ["预计总分（按自评）", "", s.projected_total]]
-    summary += veto_rows(s, args)
-    cats = [[c.name, c.points, c.score, c.projected] for c in s.categories]
-    section = getattr(args, "section", "")
-    secs = [[x.name, x.points, x.score, x.rate, x.grade + ("（一票否决）" if x.veto else "")]
-            for x in s.sections if not section or x.id == section]
-    inds = [[i.id, i.name, i.points, i.score, i.projected, i.tier, i.self_tier, i.deductions,
-             i.section, i.progress, STATUS.get(i.status, i.status)]
-            for i in s.indicators if not section or i.section == section]
-    sheets = [
-        ("总分", ["项目", "说明", "得分"], summary),
-        ("类别", ["类别", "分值", "得分", "预计"], cats),
-        ("股室", ["股室", "分值", "得分", "得分率", "等次"], secs),
-        ("指标", ["编号", "指标", "分值", "得分", "预计", "定档", "自评", "扣分", "股室", "进度%",
-                "状态"], inds),
-    ]
-    return title, sheets, s
-
-
-def veto_rows(s: Any, args: argparse.Namespace) -> list[list[Any]]:
-    """Why the grade is the lowest: each valid veto's target, reason and basis."""
-    from projections.standings import veto_notes
-
-    if not s.vetoes or getattr(args, "ledger", None) is None:
-        return []
-    names = {x.id: x.name for x in s.sections}
-    return [["一票否决", names.get(v.section, v.section) or "单位", note] for v, note in veto_notes(s, reader(args))]
-
-
-from tui.cli import reports as _more  # noqa: E402  (registers the other reports, in order)
-
-file_report = _more.file_report
-audit_report = _more.audit_report
 
 __all__ = ["DOCUMENTS", "REPORTS", "emit", "report"]

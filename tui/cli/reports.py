@@ -1,4 +1,4 @@
-"""The reports beyond the standings: work ledger, quarterly report, the September forms,
+"""The report builders: standings, work ledger, quarterly report, the September forms,
 deadlines, self-inspection and the audit trail; and filing a report."""
 
 from __future__ import annotations
@@ -26,14 +26,57 @@ from projections.forms import (
     decomposition_rows,
 )
 from projections.self_inspection import markdown, self_inspection
+from projections.standings import standings, veto_notes
 from projections.work_ledger import work_ledger, work_ledgers
-from tui.cli.report import DOCUMENTS, moment_of, plan_or_fail, reader, report
+from tui.cli.report_registry import DOCUMENTS, moment_of, plan_or_fail, reader, report
 
 PERIOD = re.compile(r"^(?:(\d{4}))?Q([1-4])$")
 
 
 def _when(value: dt.datetime | None) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+# -- standings -------------------------------------------------------------------------
+STATUS = {"on_track": "正常", "late": "滞后", "done": "完成"}
+
+
+@report("standings")
+def standings_report(fold: YearFold, args: argparse.Namespace, today: dt.date) -> Any:
+    plan_fold = plan_or_fail(fold, args)
+    s = standings(plan_fold, today=today, as_of=fold.clocks.as_of, known_at=fold.clocks.known_at,
+                  position=fold.position)
+    title = f"{s.unit} {s.year} 年度绩效得分 · {moment_of(fold)} · 总分 {s.total} · 等次 {s.grade}"
+    if s.veto:
+        title += " · 一票否决"
+    summary = [["职能工作目标", "", s.functional], ["行政能力目标", "", s.capacity],
+               ["正向激励加分", f"上限 {s.bonus.cap}", s.bonus.applied],
+               ["单位扣分", f"上限 {s.unit_deductions.cap}", -s.unit_deductions.applied],
+               ["总分", s.grade, s.total], ["预计总分（按自评）", "", s.projected_total]]
+    summary += veto_rows(s, args)
+    cats = [[c.name, c.points, c.score, c.projected] for c in s.categories]
+    section = getattr(args, "section", "")
+    secs = [[x.name, x.points, x.score, x.rate, x.grade + ("（一票否决）" if x.veto else "")]
+            for x in s.sections if not section or x.id == section]
+    inds = [[i.id, i.name, i.points, i.score, i.projected, i.tier, i.self_tier, i.deductions,
+             i.section, i.progress, STATUS.get(i.status, i.status)]
+            for i in s.indicators if not section or i.section == section]
+    sheets = [
+        ("总分", ["项目", "说明", "得分"], summary),
+        ("类别", ["类别", "分值", "得分", "预计"], cats),
+        ("股室", ["股室", "分值", "得分", "得分率", "等次"], secs),
+        ("指标", ["编号", "指标", "分值", "得分", "预计", "定档", "自评", "扣分", "股室", "进度%",
+                "状态"], inds),
+    ]
+    return title, sheets, s
+
+
+def veto_rows(s: Any, args: argparse.Namespace) -> list[list[Any]]:
+    """Why the grade is the lowest: each valid veto's target, reason and basis."""
+    if not s.vetoes or getattr(args, "ledger", None) is None:
+        return []
+    names = {x.id: x.name for x in s.sections}
+    return [["一票否决", names.get(v.section, v.section) or "单位", note] for v, note in veto_notes(s, reader(args))]
 
 
 # -- work ledger -----------------------------------------------------------------------
