@@ -13,17 +13,18 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Select, Static
 
-from domain.errors import JixiaoError
-from tui.screens.base import LedgerScreen
-from tui.widgets import LedgerInput, lit
+from domain.errors import JixiaoError, fail
+from projections import quarterly as q
+from projections.deadlines import DEADLINE_COLUMNS, deadline_rows, deadlines
+from projections.self_inspection import markdown, self_inspection
+from tui.screens.base import Host, LedgerScreen
+from tui.widgets import LedgerInput, lit, points
 
 Sheet = tuple[str, list[str], list[list[Any]]]
 Built = tuple[str, list[Sheet], str | None]  # title, sheets, markdown (documents)
 
 
 def _cell(value: Any) -> str:
-    from tui.widgets import points
-
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -41,18 +42,12 @@ def build(name: str, view: Any) -> Built:
     read = view.reader()
     section = view.section if view.section_only else ""
     if name.startswith("quarterly:"):
-        from projections import quarterly as q
-
         report = q.quarterly(fold, plan_fold, name.split(":", 1)[1], read, section=section, today=today)
         return q.title(report), [("季度报表", [label for _, label in q.COLUMNS], q.report_rows(report))], None
     if name == "deadlines":
-        from projections.deadlines import DEADLINE_COLUMNS, deadline_rows, deadlines
-
         items = deadlines(fold, plan_fold, today=today, section=section)
         return "报送节点", [("报送节点", DEADLINE_COLUMNS, deadline_rows(items))], None
     if name == "self_inspection":
-        from projections.self_inspection import markdown, self_inspection
-
         r = self_inspection(fold, plan_fold, read, today=today)
         tiers = [[ln.indicator, ln.name, ln.points, ln.self_tier, ln.tier, ln.deductions, ln.score]
                  for part in r.categories for ln in part.lines]
@@ -76,8 +71,8 @@ def build(name: str, view: Any) -> Built:
 class ReportsScreen(LedgerScreen):
     TITLE_KEY = "screen.reports"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
         self.built: Built | None = None
         self.sheet = 0
 
@@ -177,8 +172,6 @@ def export(built: Built, fmt: str, path: str) -> None:
         try:
             Path(path).write_text(document, encoding="utf-8")
         except OSError as exc:
-            from domain.errors import fail
-
             raise fail("file.unwritable", where=path, detail=exc) from None
         return
     if fmt == "csv":
@@ -186,8 +179,6 @@ def export(built: Built, fmt: str, path: str) -> None:
     try:
         emit(title, sheets, None, fmt, path)
     except OSError as exc:
-        from domain.errors import fail
-
         raise fail("file.unwritable", where=path, detail=exc) from None
 
 
