@@ -45,7 +45,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _lang(args: argparse.Namespace) -> str:
-
     return lang_of(args)
 
 

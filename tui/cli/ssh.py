@@ -22,6 +22,7 @@ from urllib.parse import urlparse, urlunparse
 
 from domain.commands import Ledger
 from store.app import is_postgres, resolve_db
+from tui.cli.common import usage
 
 OPTIONS = "restrict,pty"
 
@@ -29,8 +30,6 @@ OPTIONS = "restrict,pty"
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     ssh = sub.add_parser("ssh", parents=[common], help="OpenSSH access (authorized_keys lines)")
     ssub = ssh.add_subparsers(dest="ssh_command", metavar="ACTION")
-    from tui.cli.common import usage
-
     ssh.set_defaults(default_handler=usage(ssh))
     p = ssub.add_parser("authorized-keys", parents=[common],
                         help="print an authorized_keys line for every registered key "

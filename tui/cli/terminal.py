@@ -13,8 +13,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from domain.commands import Ledger
+from domain.demo import generate
 from domain.errors import JixiaoError
+from domain.plan_io import bundled_plan
 from store.app import is_postgres, resolve_db
+from tui.cli.common import actor_of, lang_of
+from tui.i18n import label
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -23,18 +28,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _lang(args: argparse.Namespace) -> str:
-    from tui.cli.common import lang_of
-
     return lang_of(args)
 
 
 def open_or_create(args: argparse.Namespace, *, ask: Any = None) -> Any:
     """The ledger to show; a new one (first run) gets the bundled plan, and a demo year
     if the user accepts the offer (`ask(question) -> bool`, default: the terminal)."""
-    from domain.commands import Ledger
-    from domain.plan_io import bundled_plan
-    from tui.i18n import label
-
     lang = _lang(args)
     db = resolve_db(getattr(args, "db", None))
     first = not is_postgres(db) and not Path(db).exists()
@@ -43,8 +42,6 @@ def open_or_create(args: argparse.Namespace, *, ask: Any = None) -> Any:
         plan = bundled_plan()
         ask = ask or _ask_terminal
         if ask(label("app.demo_offer", lang)):
-            from domain.demo import generate
-
             ledger.close()
             stats = generate(db, plan=plan)
             print(label("app.demo_done", lang, n=stats.events), file=sys.stderr)
@@ -66,9 +63,6 @@ def _ask_terminal(question: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.cli.common import actor_of
-    from tui.i18n import label
-
     lang = _lang(args)
     try:
         ledger = open_or_create(args)
@@ -80,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # unreachable server and the like: a message, not a traceback
         print(label("app.unopenable", lang, detail=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
         return 1
-    from tui.app import JixiaoApp
+    from tui.app import JixiaoApp  # Textual: only when the terminal UI opens
 
     with ledger:
         app = JixiaoApp(ledger, actor_of(args), lang=lang)
@@ -89,8 +83,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _store_message(exc: Exception, lang: str) -> str:
-    from tui.i18n import label
-
     text = str(exc)
     if "locked" in text or "busy" in text:
         return label("app.locked", lang, detail=text)
