@@ -3,7 +3,7 @@
 Decoding goes through msgspec (`domain.plan_decode`), so a wrong type or a missing key
 is reported with its path in the file (and, for TOML, the line), never as a traceback.
 Workbooks are read and written by `domain.plan_xlsx`, imported only when one is: openpyxl
-takes a third of a second to load, which `jixiao plan check` on a TOML file need not pay.
+takes a few tenths of a second to load, which `jixiao plan check` on a TOML file need not pay.
 """
 
 from __future__ import annotations

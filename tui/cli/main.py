@@ -6,7 +6,7 @@ and exits non-zero; tracebacks are for bugs only.
 Lazy loading, the one rule: imports sit at the top of their module, except where a
 dependency would make every command start slower than the few that use it. Those are
 imported in the function that needs them, and tests/test_architecture.py lists each:
-the terminal UI (`tui.app`: Textual, some 0.8 s) when `jixiao` / `jixiao tui` opens it,
+the terminal UI (`tui.app`: Textual, most of a second) when `jixiao` / `jixiao tui` opens it,
 openpyxl when a workbook is read or written, rich's progress bars when one is drawn,
 psycopg when a PostgreSQL ledger is opened; and the app's screens when first shown
 (tui/screens/__init__.py). Every command module is imported here, at start-up: `jixiao

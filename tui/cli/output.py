@@ -47,7 +47,7 @@ def write_xlsx_table(
     """A workbook a clerk can send upward: one sheet per (name, headers, rows), the title
     merged above bold, shaded headers, numbers and dates as real cells (points shown with
     two decimals), long text wrapped, columns sized to their content, panes frozen."""
-    # openpyxl only when a workbook is written: a third of a second every other command need not pay
+    # openpyxl only when a workbook is written: a few tenths of a second the other commands need not pay
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
