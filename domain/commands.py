@@ -16,7 +16,7 @@ import msgspec
 
 from domain import events as ev
 from domain import validate as v
-from domain.access import COMMAND_OF_KIND, authorise
+from domain.access import COMMAND_OF_KIND, ROLES, authorise
 from domain.aggregates import (
     DIRECTORY_ID,
     Aggregate,
@@ -25,11 +25,13 @@ from domain.aggregates import (
     PlanAggregate,
     RecordAggregate,
     User,
+    dedupe_key,
     plan_id,
     unit_id,
 )
 from domain.errors import JixiaoError, fail
 from domain.internal import InternalEvaluation, internal_id
+from domain.keys import fingerprint
 from domain.ledger import LedgerBase
 from domain.plan import Indicator, Plan, tier_points
 from domain.rules import check
@@ -98,7 +100,6 @@ class Ledger(InternalEvaluation, LedgerBase):
 
     def _no_duplicate(self, record: RecordAggregate, event_type: type[ev.Event],
                       fields: dict[str, Any]) -> None:
-        from domain.aggregates import dedupe_key
 
         probe = event_type(originator_id=record.id, originator_version=0, **fields)
         key = dedupe_key(probe)
@@ -185,7 +186,6 @@ class Ledger(InternalEvaluation, LedgerBase):
 
     def add_user(self, actor: str, user: str, name: str, *, title: str = "", section: str = "",
                  roles: tuple[str, ...] = (), source: str = "cli") -> list[ev.Event]:
-        from domain.access import ROLES
 
         def decide() -> list[Aggregate]:
             directory = self.directory()
@@ -220,7 +220,6 @@ class Ledger(InternalEvaluation, LedgerBase):
 
     def grant(self, actor: str, user: str, role_name: str, *, revoke: bool = False,
               reason: str = "", source: str = "cli") -> ev.Event:
-        from domain.access import ROLES
 
         def decide() -> list[Aggregate]:
             directory = self.directory()
@@ -239,7 +238,6 @@ class Ledger(InternalEvaluation, LedgerBase):
         return self.run(decide, actor=actor, what="users grant")[0]
 
     def add_key(self, actor: str, user: str, public_key: str, *, source: str = "cli") -> ev.Event:
-        from domain.keys import fingerprint
 
         v.text("public_key", public_key, KEY_LIMIT, required=True)
 

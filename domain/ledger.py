@@ -38,6 +38,7 @@ from domain.aggregates import (
 )
 from domain.errors import JixiaoError, StoreUnreachable, WriteConflict, fail
 from domain.ports import EventStore
+from domain.validate import effective_date, text
 
 A = TypeVar("A", bound=Aggregate)
 MAX_ATTEMPTS = 30
@@ -159,7 +160,6 @@ class LedgerBase:
     # -- deciding -----------------------------------------------------------------
     def envelope(self, actor: str, role: str, effective: dt.date | None, reason: str,
                  source: str, plan_year: int | None = None) -> dict[str, Any]:
-        from domain.validate import effective_date, text
 
         now = self.clock().astimezone(dt.UTC)
         return {

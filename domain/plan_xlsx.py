@@ -39,7 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.errors import JixiaoError, Problem, fail
 from domain.plan import CategoryKind, Indicator, Plan, Work
-from domain.plan_io import convert_plan
+from domain.plan_decode import convert_plan
 from domain.sheet_values import filled_rows, halfwidth, parse_decimal
 
 ValueKind = Literal["str", "name", "int", "decimal", "date", "bool", "list", "lines", "kind", "work"]

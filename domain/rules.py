@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from domain.errors import Problem
 from domain.plan import Plan
+from domain.plan_decode import line_of_id
 
 CENT = Decimal("0.01")
 
@@ -33,8 +34,6 @@ def check(plan: Plan, text: str | None = None) -> list[Problem]:
 
     When the plan came from TOML, pass its text so problems carry their line.
     """
-    from domain.plan_io import line_of_id
-
     problems = [
         *_check_ids(plan),
         *_check_references(plan),

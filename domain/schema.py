@@ -21,7 +21,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from types import NoneType, UnionType
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 import msgspec
 
@@ -109,7 +120,6 @@ def _unwrap(hint: Any) -> tuple[Any, list[msgspec.Meta], bool]:
 @cache
 def fields(schema: type[Command]) -> tuple[FieldSpec, ...]:
     """The schema's fields in order, each with its facts."""
-    from typing import get_type_hints
 
     hints = get_type_hints(schema, include_extras=True)
     out = []

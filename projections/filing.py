@@ -13,11 +13,14 @@ from typing import Any
 import msgspec
 
 from domain.ports import LogReader
+from domain.validate import business_date
 from projections import quarterly as q
 from projections.fold import PlanFold, YearFold
 from projections.forms import contacts, decomposition
+from projections.live import LiveFold
 from projections.plan_tree import plan_tree
 from projections.self_inspection import markdown, self_inspection
+from projections.stream import read_at
 from projections.work_ledger import Reader
 
 FILEABLE = ("quarterly", "decomposition", "contacts", "self_inspection", "plan")
@@ -66,8 +69,6 @@ class Filer:
     """
 
     def __init__(self, log: LogReader) -> None:
-        from projections.live import LiveFold
-        from projections.stream import read_at
 
         self.log = log
         self.live = LiveFold(log)
@@ -79,7 +80,6 @@ class Filer:
 
     def __call__(self, ledger: Any, report: str, *, section: str = "", period: str = "",
                  actor: str = "") -> str | None:
-        from domain.validate import business_date
 
         self.live.poll()
         key = getattr(ledger, "plan_key", None)

@@ -39,6 +39,7 @@ from domain.internal import internal_id
 from domain.internal_method import InternalMethod, default_method
 from domain.plan import Plan
 from domain.ports import LogReader
+from projections.standings import standings, veto_notes
 from projections.stream import Clocks, read_log
 
 ZERO = Decimal(0)
@@ -408,7 +409,6 @@ def results_for(year: Any, internal: InternalFold, *, today: dt.date, read: Any 
     None without a plan. `read` (positions -> stored events) lets a vetoed section say
     why; `state` replaces the evaluation's state (a preview).
     """
-    from projections.standings import standings, veto_notes
 
     plan_fold = plan_fold or year.plan_fold()
     if plan_fold is None or plan_fold.plan is None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from domain.ports import LogReader
 from projections.fold import YearFold
+from projections.standings import standings
 from projections.stream import Clocks, read_rows
 
 
@@ -24,7 +25,6 @@ def catch_up(fold: YearFold, log: LogReader) -> int:
 
 def rebuild(log: LogReader, today: dt.date) -> YearFold:
     """A full rebuild: fold the whole log and compute the standings of every plan."""
-    from projections.standings import standings
 
     fold = replay(log)
     for plan in fold.plan_folds():

@@ -1,20 +1,54 @@
 """The disk: the only package that speaks to the database.
 
-`open_ledger(db)` is the one way in for the command line and the terminal UI (see
-`store.open`). The names are loaded on first use, so that a worker process of a
-parallel verification, which imports `store.sqlite.range_scan`, stays light.
+This module is the store's public face, and the only part of it the command line and
+the terminal UI import: `open_ledger(db)` (a domain Ledger bound to an opened store) and
+`open_store(db)`, with the few names that go with them: where a ledger is
+(`Location`, `resolve_db`), checking its hash chain (`verify`, `parse_head`,
+`ChainStatus`), moving it to another backend (`move`, `move_location`) and creating a
+PostgreSQL ledger's read-model tables (`create_view_tables`). Everything else in
+`store/` is its inside.
+
+The names are loaded on first use, so that a worker process of a parallel
+verification, which imports `store.sqlite.range_scan`, stays light.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["LedgerStore", "open_ledger", "open_store"]
+if TYPE_CHECKING:  # the same names, for type checkers
+    from sqlite3 import DatabaseError as FileDamaged
+
+    from store.chain import ChainStatus, parse_head, verify
+    from store.location import Location, resolve_db
+    from store.migrate import location as move_location
+    from store.migrate import move
+    from store.open import LedgerStore, open_ledger, open_store
+    from store.postgres.views import create_view_tables
+
+# public name -> (module, name in it)
+_PUBLIC = {
+    "LedgerStore": ("store.open", "LedgerStore"),
+    "open_ledger": ("store.open", "open_ledger"),
+    "open_store": ("store.open", "open_store"),
+    "Location": ("store.location", "Location"),
+    "resolve_db": ("store.location", "resolve_db"),
+    "ChainStatus": ("store.chain", "ChainStatus"),
+    "parse_head": ("store.chain", "parse_head"),
+    "verify": ("store.chain", "verify"),
+    "move": ("store.migrate", "move"),
+    "move_location": ("store.migrate", "location"),
+    "create_view_tables": ("store.postgres.views", "create_view_tables"),
+    "FileDamaged": ("sqlite3", "DatabaseError"),  # what a locked or damaged ledger file raises
+}
+__all__ = ["ChainStatus", "FileDamaged", "LedgerStore", "Location", "create_view_tables", "move", "move_location",
+           "open_ledger", "open_store", "parse_head", "resolve_db", "verify"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from store import open as opening
-
-        return getattr(opening, name)
-    raise AttributeError(f"module 'store' has no attribute {name!r}")
+    try:
+        module, attribute = _PUBLIC[name]
+    except KeyError:
+        raise AttributeError(f"module 'store' has no attribute {name!r}") from None
+    return getattr(importlib.import_module(module), attribute)

@@ -37,6 +37,7 @@ import msgspec
 
 from domain.errors import fail
 from domain.events import Sealed
+from domain.messages import render
 from store.chain_scan import GENESIS, HEADER, Scan, link, scan
 
 SEALED_TOPIC = Sealed.topic().encode()
@@ -147,7 +148,6 @@ class ChainStatus:
         return f"{self.position}:{self.digest}"
 
     def message(self, lang: str = "zh") -> str:
-        from domain.messages import render
 
         if self.ok:
             code = "chain.ok_head" if self.head else "chain.ok"

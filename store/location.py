@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlparse
 
+from platformdirs import user_data_dir
+
 from domain.errors import fail
 
 Kind = Literal["sqlite", "postgres"]
@@ -83,7 +85,6 @@ class Location:
 
 
 def default_db_path() -> Path:
-    from platformdirs import user_data_dir
 
     return Path(user_data_dir("jixiao", appauthor=False)) / "ledger.db"
 

@@ -4,10 +4,16 @@ The app is handed its ledger, actor and clock (tests pass a real ledger on a tem
 SQLite file and a fixed clock). It folds the log once, follows it live by polling the
 log's top position, and redraws the screen in view when the ledger or the moment
 viewed changes. Every action goes through the domain's commands.
+
+The app is the screens' host (`tui.screens.base.Host`): it hands itself to each screen
+it builds, and the screens read the ledger view and call back through that, never by
+importing this module.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
@@ -21,7 +27,11 @@ from textual.widgets import LoadingIndicator, Static
 from domain.commands import Ledger
 from domain.errors import JixiaoError
 from tui.i18n import label
+from tui.integrity import verify_log
 from tui.model import LedgerView, Moment, quarter_ends
+from tui.screens import registry
+from tui.screens.base import LedgerScreen
+from tui.screens.moment import MomentScreen
 
 SCREENS = ("standings", "indicators", "work_ledger", "audit", "entry", "reports", "internal")
 
@@ -85,8 +95,6 @@ class JixiaoApp(App[int]):
 
     def _show_palette_key(self) -> None:
         """Show the command palette's key in the footer, labelled in the user's language."""
-        import dataclasses
-
         for key, bindings in self._bindings.key_to_bindings.items():
             self._bindings.key_to_bindings[key] = [
                 dataclasses.replace(b, show=True, description=self.t("key.palette"))
@@ -129,16 +137,12 @@ class JixiaoApp(App[int]):
             self.exit(return_code=1, message=self.t("app.no_user", user=self.view.actor))
             return
         self.loaded = True
-        from tui.screens import registry
-
-        for name, factory in registry().items():
+        for name, factory in registry(self).items():
             self.add_mode(name, factory)
         self.switch_mode("standings")
         if self.poll_interval:
             self.set_interval(self.poll_interval, self.poll)
             # and at once when someone commits (PostgreSQL notifies; a SQLite file is watched)
-            import asyncio
-
             loop = asyncio.get_running_loop()
             self.view.follow(lambda: loop.call_soon_threadsafe(self.poll))
         # verifying the chain hashes the whole log in a child process: start it once the
@@ -149,8 +153,6 @@ class JixiaoApp(App[int]):
         self.view.stop_following()
 
     async def _verify(self) -> None:
-        from tui.integrity import verify_log
-
         self.view.chain = await verify_log(self.view)
         self.changed()
 
@@ -169,8 +171,6 @@ class JixiaoApp(App[int]):
 
     def changed(self) -> None:
         """The ledger or the moment changed: redraw what is shown, the rest on return."""
-        from tui.screens.base import LedgerScreen
-
         self.generation += 1
         if isinstance(self.screen, LedgerScreen):
             self.screen.refresh_view()
@@ -208,13 +208,12 @@ class JixiaoApp(App[int]):
     def action_time_travel(self) -> None:
         if not self.loaded:
             return
-        from tui.screens.moment import MomentScreen
 
         def chosen(moment: Moment | None) -> None:
             if moment is not None:
                 self.set_moment(moment)
 
-        self.push_screen(MomentScreen(self.view.moment), chosen)
+        self.push_screen(MomentScreen(self.view.moment, self), chosen)
 
     def action_now(self) -> None:
         if self.loaded and not self.view.moment.now:

@@ -14,7 +14,8 @@ from rich.text import Text
 
 from domain import events as ev
 from domain.validate import BUSINESS_TZ
-from tui.widgets import points
+from tui.i18n import kind_label
+from tui.widgets.format import points
 
 ENVELOPE = ("timestamp", "actor", "role", "effective", "reason", "source")
 
@@ -52,8 +53,6 @@ def fields(event: ev.Event) -> list[tuple[str, str]]:
 
 def detail(event: ev.Event, position: int, lang: str) -> Text:
     """The detail pane's text: every field on its own line, values literal."""
-    from tui.i18n import kind_label
-
     text = Text()
     text.append(f"#{position} {kind_label(event.kind, lang)}\n", style="bold")
     for name, value in fields(event):

@@ -18,6 +18,7 @@ from typing import Any, get_args
 from domain import events as ev
 from domain.command_schemas import SCHEMAS, Command, FieldSpec, FileReport, fields, parse
 from domain.commands import Ledger
+from projections.filing import report_content
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,6 @@ class Kind:
 
 def _report_content(view: Any, actor: str) -> dict[str, Any]:
     """Filing: the report's content as the projections build it now."""
-    from projections.filing import report_content
 
     def content(command: FileReport, period: str) -> str | None:
         return report_content(view.live, view.plan_fold(view.moment.__class__()), command.report,

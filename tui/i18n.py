@@ -6,6 +6,8 @@ what only the UI says: screen names, column headers, key hints, banners.
 
 from __future__ import annotations
 
+from domain.access import ROLE_NAMES
+
 LABELS: dict[str, tuple[str, str]] = {
     # the app
     "app.title": ("绩效台账", "Performance ledger"),
@@ -317,8 +319,6 @@ def kind_label(kind: str, lang: str = "zh") -> str:
 
 
 def role_label(role: str, lang: str = "zh") -> str:
-    from domain.access import ROLE_NAMES
-
     zh, en = ROLE_NAMES.get(role, (role, role))
     return en if lang == "en" else zh
 

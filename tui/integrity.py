@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import json
+import sys
 from typing import TYPE_CHECKING, Any
 
+from domain.errors import JixiaoError, Problem
+from store import ChainStatus
 from tui.i18n import label
 
 if TYPE_CHECKING:
@@ -14,14 +20,6 @@ async def verify_log(view: LedgerView) -> Any:
     """Recompute the log's hash chain in a child process (`jixiao verify`): seconds of
     hashing on a large log, which must not take the UI's interpreter from the user, nor
     its CPU: one process, at a lower priority than the app."""
-    import asyncio
-    import dataclasses
-    import json
-    import sys
-
-    from domain.errors import JixiaoError, Problem
-    from store.chain import ChainStatus
-
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tui.cli", "--db", view.ledger.db, "--lang", "en", "verify", "--format", "json",
         "--workers", "1", "--low-priority", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
@@ -38,8 +36,6 @@ async def verify_log(view: LedgerView) -> Any:
 
 def integrity_status(view: LedgerView, lang: str) -> tuple[str, str]:
     """("ok" | "bad" | "unknown", text) from the last verification."""
-    from domain.errors import JixiaoError
-
     status = view.chain
     if status is None:
         return "unknown", label("st.integrity_checking", lang)

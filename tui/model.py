@@ -25,6 +25,7 @@ from projections.moments import narrow
 from projections.replay import replay
 from projections.standings import Standings, standings
 from projections.stream import read_at
+from tui.i18n import label
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,6 @@ class Moment:
         return self.as_of is None and self.known_at is None
 
     def describe(self, lang: str) -> str:
-        from tui.i18n import label
-
         parts = []
         if self.as_of is not None:
             parts.append(label("moment.as_of", lang, date=self.as_of.isoformat()))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventsourcing.persistence import ProgrammingError
+
 CHECKPOINT_TABLE = "jixiao_checkpoint"
 CHECKPOINT_NAME = "year"
 CREATE = (f"CREATE TABLE IF NOT EXISTS {CHECKPOINT_TABLE} ("
@@ -28,7 +30,6 @@ class TableCheckpoint:
     def write(self, header: bytes, state: bytes) -> None:
         """Store the checkpoint; nothing is stored where the table was never created
         (`jixiao db migrate` makes it): the next start replays the log."""
-        from eventsourcing.persistence import ProgrammingError
 
         try:
             with self.datastore.get_connection() as conn:
@@ -39,7 +40,6 @@ class TableCheckpoint:
             pass
 
     def _column(self, column: str) -> bytes | None:
-        from eventsourcing.persistence import ProgrammingError
 
         try:
             with self.datastore.get_connection() as conn:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
+import os
 import sys
 from typing import Any
 
@@ -13,8 +15,8 @@ import msgspec
 
 from domain.commands import Ledger
 from domain.errors import fail
-from store import open_ledger
-from store.chain import ChainStatus, parse_head, verify
+from store import ChainStatus, open_ledger, parse_head, verify
+from tui.cli.common import actor_of, lang_of
 
 chain_log = logging.getLogger("jixiao.chain")
 
@@ -47,7 +49,6 @@ def _workers(text: str) -> int:
 
 
 def _lang(args: argparse.Namespace) -> str:
-    from tui.cli.common import lang_of
 
     return lang_of(args)
 
@@ -69,8 +70,6 @@ def _report(status: ChainStatus, args: argparse.Namespace) -> int:
 def verify_cmd(args: argparse.Namespace) -> int:
     head = parse_head(args.head) if args.head else None
     if args.low_priority:
-        import contextlib
-        import os
 
         with contextlib.suppress(OSError, AttributeError):  # not where priorities cannot be set
             os.nice(10)
@@ -82,7 +81,6 @@ def verify_cmd(args: argparse.Namespace) -> int:
 
 
 def seal_cmd(args: argparse.Namespace) -> int:
-    from tui.cli.common import actor_of
 
     actor = actor_of(args)
     with _open(args) as ledger:

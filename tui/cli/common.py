@@ -11,7 +11,7 @@ from typing import Any
 import store
 from domain.commands import Ledger
 from domain.plan import Plan
-from store.app import resolve_db
+from store import resolve_db
 
 DEFAULT_ACTOR = "admin"
 

@@ -15,7 +15,11 @@ import sys
 import time
 from typing import Any
 
-from store.location import Location, resolve_db
+import msgspec
+
+from store import Location, create_view_tables, move, open_store, resolve_db, verify
+from store import move_location as location
+from tui.cli.common import lang_of, usage
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -27,7 +31,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = dsub.add_parser("status", parents=[common], help="where the ledger is, its events and head")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=db_status)
-    from tui.cli.common import usage
 
     db.set_defaults(default_handler=usage(db))
 
@@ -42,7 +45,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _lang(args: argparse.Namespace) -> str:
-    from tui.cli.common import lang_of
 
     return lang_of(args)
 
@@ -53,13 +55,11 @@ def prepare_views(db: str, lang: str = "zh") -> list[str]:
     trail's text cannot be indexed."""
     if not Location.of(db).is_postgres:
         return []
-    from store.postgres.views import create_view_tables
 
     return create_view_tables(db, lang=lang)
 
 
 def db_migrate(args: argparse.Namespace) -> int:
-    from store import open_store
 
     db = resolve_db(getattr(args, "db", None))
     with open_store(db, create=True) as store:  # the pending steps, one process at a time
@@ -74,10 +74,7 @@ def db_migrate(args: argparse.Namespace) -> int:
 
 
 def db_status(args: argparse.Namespace) -> int:
-    import msgspec
 
-    from store import open_store
-    from store.chain import verify
 
     db = resolve_db(getattr(args, "db", None))
     with open_store(db, create=False) as store:
@@ -95,7 +92,6 @@ def db_status(args: argparse.Namespace) -> int:
 
 
 def migrate_cmd(args: argparse.Namespace) -> int:
-    from store.migrate import location, move
 
     started = time.monotonic()
     quiet = args.quiet or not sys.stderr.isatty()

@@ -7,7 +7,12 @@ import sys
 import time
 from typing import Any
 
+from domain.demo import generate
 from domain.errors import fail
+from projections.filing import Filer
+from store import open_store, resolve_db
+from tui.cli.common import lang_of
+from tui.cli.db import prepare_views
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -20,20 +25,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from domain.demo import generate
-    from projections.filing import Filer
-    from store import open_store
-    from store.app import resolve_db
-
     for field, value, top in (("units", args.units, 500), ("years", args.years, 20)):
         if not 1 <= value <= top:
             raise fail("demo.range", field=field, actual=value, allowed=top)
     db = resolve_db(getattr(args, "db", None))
     store = open_store(db)
     app = store.app
-    from tui.cli.common import lang_of
-    from tui.cli.db import prepare_views
-
     prepare_views(db, lang_of(args))  # on PostgreSQL: the read models' tables, as `jixiao init` makes them
     try:
         if app.recorder.max_notification_id():
@@ -63,6 +60,7 @@ class _progress:
     def __enter__(self) -> Any:
         if self.quiet:
             return None
+        # rich's progress bars: imported only when one is drawn (`jixiao demo` on a terminal)
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 

@@ -14,11 +14,11 @@ from typing import Any
 from domain.errors import fail
 from domain.plan import Grade
 from domain.validate import parse_date
+from tui.cli.common import actor_of, open_ledger, usage
 from tui.reports.internal import current_results, lock_now
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    from tui.cli.common import usage
 
     top = sub.add_parser("internal", parents=[common], help="the internal evaluation (内部考评) and bonus split")
     isub = top.add_subparsers(dest="internal_command", metavar="ACTION")
@@ -85,7 +85,6 @@ def _done(ledger: Any, event: Any) -> int:
 
 
 def _call(args: argparse.Namespace, call: Any) -> int:
-    from tui.cli.common import actor_of, open_ledger
 
     with open_ledger(args) as ledger:
         return _done(ledger, call(ledger, actor_of(args)))
@@ -126,7 +125,6 @@ def _rate_section(args: argparse.Namespace) -> int:
 
 
 def _lock(args: argparse.Namespace) -> int:
-    from tui.cli.common import actor_of, open_ledger
 
     with open_ledger(args) as ledger:
         return _done(ledger, lock_now(ledger, actor_of(args), reason=args.reason))

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import msgspec
 from eventsourcing.persistence import IntegrityError, StoredEvent
@@ -15,7 +16,9 @@ from domain.codec import decode_event
 from domain.command_schemas import SCHEMAS, Assign
 from domain.errors import JixiaoError, fail
 from domain.plan_io import bundled_plan, load_plan
-from tui.cli.common import DEFAULT_ACTOR, actor_of, open_ledger, positive, usage
+from domain.rules import check
+from tui.cli.common import DEFAULT_ACTOR, actor_of, lang_of, open_ledger, positive, usage
+from tui.cli.db import prepare_views
 from tui.cli.output import render_table, to_json
 from tui.cli.schema_args import add_command, command_of
 
@@ -51,14 +54,11 @@ def _say(text: str) -> None:
 
 def init(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan) if args.plan else bundled_plan()
-    from domain.rules import check
 
     problems = check(plan)  # before the ledger is made: a refused plan leaves no ledger behind
     if problems:
         raise JixiaoError(*problems)
     with open_ledger(args, create=True) as ledger:
-        from tui.cli.common import lang_of
-        from tui.cli.db import prepare_views
 
         prepare_views(ledger.db, lang_of(args))  # on PostgreSQL: the read models' tables beside the events
         # a new ledger is created by its admin; loading into one in use is a command
@@ -251,8 +251,6 @@ def import_cmd(args: argparse.Namespace) -> int:
     with open_ledger(args, create=True) as ledger:
         if ledger.max_position():
             raise fail("import.not_empty", where=ledger.db)
-        from tui.cli.common import lang_of
-        from tui.cli.db import prepare_views
 
         prepare_views(ledger.db, lang_of(args))
         try:
@@ -266,7 +264,6 @@ def import_cmd(args: argparse.Namespace) -> int:
 def _read_export(lines: list[bytes], where: str) -> list[StoredEvent]:
     """The stored events of an export, checked line by line: each decodes, agrees with its
     own payload, follows the previous position, and continues its aggregate's versions."""
-    from uuid import UUID
 
     decoder = msgspec.json.Decoder(ExportedEvent)
     stored: list[StoredEvent] = []

@@ -2,16 +2,31 @@
 
 Every command that a user can get wrong prints a clear message in the user's language
 and exits non-zero; tracebacks are for bugs only.
+
+Lazy loading, the one rule: imports sit at the top of their module, except where a
+dependency would make every command start slower than the few that use it. Those are
+imported in the function that needs them, and tests/test_architecture.py lists each:
+the terminal UI (`tui.app`: Textual, most of a second) when `jixiao` / `jixiao tui` opens it,
+openpyxl when a workbook is read or written, rich's progress bars when one is drawn,
+psycopg when a PostgreSQL ledger is opened; and the app's screens when first shown
+(tui/screens/__init__.py). Every command module is imported here, at start-up: `jixiao
+--help` lists them all.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import version
+from pathlib import Path
 
 from domain.errors import JixiaoError
+from domain.messages import render
+from store import Location, resolve_db
+from tui.cli import chain, db, demo, internal, ledger, plan, ranking, report, ssh, terminal
 from tui.cli.common import lang_of
 
 Handler = Callable[[argparse.Namespace], int]
@@ -31,19 +46,14 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jixiao", description="绩效台账 · performance-evaluation ledger")
+    parser.add_argument("--version", action="version", version=f"jixiao {version('jixiao')}")
     _common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
     _common(common, top=False)
-    for module in _command_modules():
+    for module in (plan, ledger, internal, ranking, report, chain, ssh, terminal, demo, db):
         module.register(sub, common)
     return parser
-
-
-def _command_modules() -> list:  # type: ignore[type-arg]
-    from tui.cli import chain, db, demo, internal, ledger, plan, ranking, report, ssh, terminal
-
-    return [plan, ledger, internal, ranking, report, chain, ssh, terminal, demo, db]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,8 +63,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         default = getattr(args, "default_handler", None)
         if args.command is None:
-            from tui.cli import terminal
-
             handler = terminal.run
         elif default is not None:
             handler = default
@@ -76,10 +84,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _no_terminal(args: argparse.Namespace) -> int:
     """The terminal UI without a terminal (e.g. `ssh -T`, or a command sent over SSH with no
     pty): a clear refusal, logged like any other."""
-    import logging
-
-    from domain.messages import render
-
     actor = getattr(args, "actor", None) or "-"
     logging.getLogger("jixiao.refused").warning("refused: actor=%s command=tui: no terminal", actor)
     print(render("tui.no_terminal", lang_of(args)), file=sys.stderr)
@@ -88,14 +92,9 @@ def _no_terminal(args: argparse.Namespace) -> int:
 
 def _log_refusals(args: argparse.Namespace) -> None:
     """Refused commands go to `<ledger>.log` (owner-only) or $JIXIAO_LOG, never to the screen."""
-    import logging
-    from pathlib import Path
-
-    from store.app import is_postgres, resolve_db
-
     path = os.environ.get("JIXIAO_LOG")
     db = resolve_db(getattr(args, "db", None))
-    if not path and not is_postgres(db) and Path(db).parent.is_dir():
+    if not path and not Location.of(db).is_postgres and Path(db).parent.is_dir():
         path = db + ".log"
     if not path:
         return

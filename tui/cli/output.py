@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import msgspec
 from tabulate import tabulate
+from wcwidth import wcswidth
 
 FORMATS = ("table", "json", "csv", "md", "xlsx")
 
@@ -44,13 +47,10 @@ def write_xlsx_table(
     """A workbook a clerk can send upward: one sheet per (name, headers, rows), the title
     merged above bold, shaded headers, numbers and dates as real cells (points shown with
     two decimals), long text wrapped, columns sized to their content, panes frozen."""
-    import datetime as dt
-    from decimal import Decimal
-
+    # openpyxl only when a workbook is written: a few tenths of a second the other commands need not pay
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
-    from wcwidth import wcswidth
 
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -107,9 +107,6 @@ def _sheet_name(name: str) -> str:
 
 
 def _cell(value: Any) -> Any:
-    import datetime as dt
-    from decimal import Decimal
-
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:

@@ -11,6 +11,7 @@ from domain.plan import Plan
 from domain.plan_io import bundled_plan, bundled_plan_text, dump_toml, load_plan, write_plan
 from domain.rules import check
 from projections.plan_tree import TREE_HEADERS, plan_rows, plan_summary, plan_tree
+from tui.cli import plan_import
 from tui.cli.common import lang_of, ledger_plan
 from tui.cli.output import deliver, render_table, to_json
 
@@ -43,13 +44,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", help="output file (required for xlsx)")
     p.set_defaults(handler=export)
 
-    from tui.cli import plan_import
 
     plan_import.register(psub, common)
 
 
 def _lang(args: argparse.Namespace) -> str:
-
     return lang_of(args)
 
 

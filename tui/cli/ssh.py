@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
-from store import open_ledger
-from store.app import is_postgres, resolve_db
+from store import Location, open_ledger, resolve_db
+from tui.cli.common import usage
 
 OPTIONS = "restrict,pty"
 
@@ -29,8 +29,6 @@ OPTIONS = "restrict,pty"
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     ssh = sub.add_parser("ssh", parents=[common], help="OpenSSH access (authorized_keys lines)")
     ssub = ssh.add_subparsers(dest="ssh_command", metavar="ACTION")
-    from tui.cli.common import usage
-
     ssh.set_defaults(default_handler=usage(ssh))
     p = ssub.add_parser("authorized-keys", parents=[common],
                         help="print an authorized_keys line for every registered key "
@@ -54,7 +52,7 @@ def program_path() -> str:
 def ledger_argument(db: str) -> str:
     """The ledger as the forced command names it: an absolute path, or the URL without
     any password."""
-    if is_postgres(db):
+    if Location.of(db).is_postgres:
         url = urlparse(db)
         netloc = url.hostname or ""
         if url.username:

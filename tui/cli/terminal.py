@@ -8,13 +8,16 @@ gets a clear message, never a traceback.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
 
+from domain.demo import generate
 from domain.errors import JixiaoError
-from store.app import is_postgres, resolve_db
+from domain.plan_io import bundled_plan
+from store import FileDamaged, Location, open_ledger, open_store, resolve_db
+from tui.cli.common import actor_of, lang_of
+from tui.i18n import label
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -23,29 +26,20 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _lang(args: argparse.Namespace) -> str:
-    from tui.cli.common import lang_of
-
     return lang_of(args)
 
 
 def open_or_create(args: argparse.Namespace, *, ask: Any = None) -> Any:
     """The ledger to show; a new one (first run) gets the bundled plan, and a demo year
     if the user accepts the offer (`ask(question) -> bool`, default: the terminal)."""
-    from domain.plan_io import bundled_plan
-    from store import open_ledger
-    from tui.i18n import label
-
     lang = _lang(args)
     db = resolve_db(getattr(args, "db", None))
-    first = not is_postgres(db) and not Path(db).exists()
+    first = not Location.of(db).is_postgres and not Path(db).exists()
     ledger = open_ledger(db, create=first)
     if first or not ledger.max_position():
         plan = bundled_plan()
         ask = ask or _ask_terminal
         if ask(label("app.demo_offer", lang)):
-            from domain.demo import generate
-            from store import open_store
-
             ledger.close()
             with open_store(db) as demo_store:
                 stats = generate(demo_store, plan=plan)
@@ -68,21 +62,18 @@ def _ask_terminal(question: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.cli.common import actor_of
-    from tui.i18n import label
-
     lang = _lang(args)
     try:
         ledger = open_or_create(args)
     except JixiaoError:
         raise
-    except sqlite3.DatabaseError as exc:
+    except FileDamaged as exc:
         print(_store_message(exc, lang), file=sys.stderr)
         return 1
     except Exception as exc:  # unreachable server and the like: a message, not a traceback
         print(label("app.unopenable", lang, detail=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
         return 1
-    from tui.app import JixiaoApp
+    from tui.app import JixiaoApp  # Textual: only when the terminal UI opens
 
     with ledger:
         app = JixiaoApp(ledger, actor_of(args), lang=lang)
@@ -91,8 +82,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _store_message(exc: Exception, lang: str) -> str:
-    from tui.i18n import label
-
     text = str(exc)
     if "locked" in text or "busy" in text:
         return label("app.locked", lang, detail=text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.validate import business_date
 from tui.reports import audit as _audit
 from tui.reports import internal as _internal
 from tui.reports import ranking as _ranking
@@ -28,7 +29,6 @@ assert set(NAMES) == set(REPORTS), set(NAMES) ^ set(REPORTS)
 
 def build_report(name: str, ledger: Any, query: ReportQuery, source: Source | None = None) -> Built:
     """Report `name` at the query's moment (now, or replayed on `as_of` / `known_at`)."""
-    from domain.validate import business_date
 
     source = source or Source.of(ledger, business_date(ledger.clock()))
     fold = open_fold(ledger, query.as_of, query.known_at)

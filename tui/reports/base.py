@@ -17,6 +17,7 @@ import msgspec
 
 from domain.errors import fail
 from projections.fold import PlanFold, YearFold
+from projections.live import LiveFold
 from projections.replay import replay
 from projections.stream import Clocks, read_at
 from projections.work_ledger import Reader
@@ -80,7 +81,6 @@ def report(name: str) -> Callable[[Builder], Builder]:
 def open_fold(ledger: Any, as_of: dt.date | None, known_at: dt.datetime | None) -> YearFold:
     """The fold now (from the checkpoint, caught up) or replayed on the two clocks."""
     if as_of is None and known_at is None:
-        from projections.live import LiveFold
 
         live = LiveFold(ledger.store.log, checkpoint=ledger.store.checkpoints)
         try:

@@ -17,9 +17,10 @@ from domain.events import SCORE_KINDS
 from domain.validate import parse_date
 from projections.audit import AuditFilter, AuditTrail
 from projections.describe import summary
+from projections.effect import effect
 from tui.describe import detail, local_time
 from tui.i18n import KINDS, kind_label
-from tui.screens.base import LedgerScreen
+from tui.screens.base import Host, LedgerScreen
 from tui.widgets import LedgerInput, lit, points
 
 PAGE = 100
@@ -28,8 +29,8 @@ PAGE = 100
 class AuditScreen(LedgerScreen):
     TITLE_KEY = "screen.audit"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
         self.trail: AuditTrail | None = None
         self._cursors: list[int | None] = [None]  # where each page starts
         self._rows: list[Any] = []
@@ -226,8 +227,6 @@ class AuditScreen(LedgerScreen):
 
     @work(thread=True, exclusive=True, group="effect")
     def compute_effect(self, position: int, event: Any) -> None:
-        from projections.effect import effect
-
         view = self.japp.view
         result = effect(view.live, position, event, today=view.today())
         self.app.call_from_thread(self._effect_ready, position, result)

@@ -1,18 +1,50 @@
-"""The frame every screen shares: identity header, as-of banner, body, key footer."""
+"""The frame every screen shares: identity header, as-of banner, body, key footer.
+
+A screen is handed its host (`Host`: the app, or anything with the same few members) and
+reads everything it shows through it: the ledger view, the language, the callbacks that
+record an event or move to another screen. No screen imports the app.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, Protocol
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from tui.widgets import IdentityBar, MomentBanner
+from domain.commands import Ledger
+from tui.entry_kinds import offered
+from tui.model import LedgerView
+from tui.widgets.banners import IdentityBar, MomentBanner
 
-if TYPE_CHECKING:
-    from tui.app import JixiaoApp
+
+class Host(Protocol):
+    """What the screens need of the app that shows them."""
+
+    ledger: Ledger
+    view: LedgerView  # the ledger as shown: the live fold, the moment viewed, the user
+    lang: str
+    steady: bool  # tests and snapshots: no cursor blink, no timings on screen
+    generation: int  # bumped each time the ledger or the moment changes
+    current_indicator: str | None  # the work ledger's indicator
+    entry_prefill: dict[str, Any]  # values the entry form takes when it opens
+
+    def t(self, key: str, **params: object) -> str:
+        """A label in the user's language."""
+        ...
+
+    def record(self, call: Callable[[Ledger], Any]) -> tuple[Any, int]:
+        """Run a domain command as the signed-in user: (its event, its position)."""
+        ...
+
+    def action_goto(self, name: str) -> None: ...
+
+    def open_work_ledger(self, indicator: str) -> None: ...
+
+    def open_entry(self, **prefill: Any) -> None: ...
 
 
 class LedgerScreen(Screen):
@@ -20,8 +52,9 @@ class LedgerScreen(Screen):
 
     TITLE_KEY: ClassVar[str] = ""
 
-    def __init__(self) -> None:
+    def __init__(self, host: Host) -> None:
         super().__init__()
+        self.japp = host
         self._shown = -1
         for keys, action, key, show in self.keys():
             self._bindings.bind(keys, action, self.t(key), show=show)
@@ -30,18 +63,12 @@ class LedgerScreen(Screen):
         """(keys, action, label key, shown in the footer) of this screen's own keys."""
         return []
 
-    @property
-    def japp(self) -> JixiaoApp:
-        return self.app  # type: ignore[return-value]
-
     def t(self, key: str, **params: object) -> str:
         return self.japp.t(key, **params)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys for what the signed-in user's roles cannot do are not offered at all."""
         if action in ("record", "void"):
-            from tui.entry_kinds import offered
-
             kinds = {k.name for k in offered(self.japp.view)}
             return ("correct" in kinds) if action == "void" else bool(kinds)
         return True
@@ -65,8 +92,8 @@ class LedgerScreen(Screen):
         if not self.is_mounted:
             return
         self._shown = self.japp.generation
-        self.query_one(IdentityBar).render_bar()
-        self.query_one(MomentBanner).render_banner()
+        self.query_one(IdentityBar).render_bar(self.japp.view, self.japp.lang)
+        self.query_one(MomentBanner).render_banner(self.japp.view.moment, self.japp.lang)
         self.show_view()
 
     def show_view(self) -> None:

@@ -19,16 +19,16 @@ from domain.errors import JixiaoError, fail
 from projections.preview import with_events
 from projections.standings import standings
 from tui.entry_kinds import Kind, dry_run, offered
-from tui.i18n import LABELS
-from tui.screens.base import LedgerScreen
+from tui.i18n import LABELS, kind_label
+from tui.screens.base import Host, LedgerScreen
 from tui.widgets import LedgerInput, lit, points
 
 
 class EntryScreen(LedgerScreen):
     TITLE_KEY = "screen.entry"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
         self.kinds: list[Kind] = []
         self.kind: Kind | None = None
         self._pending_values: dict[str, Any] = {}
@@ -296,8 +296,6 @@ class EntryScreen(LedgerScreen):
         except JixiaoError as exc:
             self.query_one("#en-message", Static).update(Text(exc.message(self.japp.lang), style="red"))
             return
-        from tui.i18n import kind_label
-
         done = self.t("en.recorded", position=position, kind=kind_label(event.kind, self.japp.lang))
         self.app.notify(done, timeout=4)
         keep = {f.name: values[f.name] for f in kind.fields if f.name in ("indicator", "period", "tier")}

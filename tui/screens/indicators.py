@@ -8,15 +8,15 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from projections.standings import assignment
-from tui.screens.base import LedgerScreen
+from tui.screens.base import Host, LedgerScreen
 from tui.widgets import STATUS_STYLE, lit, points
 
 
 class IndicatorsScreen(LedgerScreen):
     TITLE_KEY = "screen.indicators"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
         self._rows: list[str] = []
 
     def body(self) -> ComposeResult:

@@ -31,7 +31,9 @@ from projections.internal import (
     with_rating,
     yuan,
 )
-from tui.screens.base import LedgerScreen
+from tui.entry_kinds import dry_run
+from tui.reports.internal import lock_now
+from tui.screens.base import Host, LedgerScreen
 from tui.widgets import LedgerInput, lit, points
 
 SECTION = "section:"  # the value of a section among the people one can rate
@@ -54,8 +56,8 @@ class InternalScreen(LedgerScreen):
     #in-buttons Button { width: auto; min-width: 8; margin: 0 1 0 0; }
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
         self.fold = InternalFold()
         self.preview: InternalResults | None = None
         self.shown: InternalResults | None = None
@@ -228,8 +230,6 @@ class InternalScreen(LedgerScreen):
 
     def check(self) -> StaffRating | SectionRating | None:
         """Dry-run the rating; show the allocation it would give, or why it is refused."""
-        from tui.entry_kinds import dry_run
-
         message = self.query_one("#in-message", Static)
         button = self.query_one("#in-rate", Button)
         values = self.values()
@@ -297,7 +297,6 @@ class InternalScreen(LedgerScreen):
     def action_lock(self) -> None:
         if not self.editable or self.shown is None:
             return
-        from tui.reports.internal import lock_now
 
         shown = self.shown
         reason = self.values()["reason"]

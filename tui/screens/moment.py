@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,6 +14,7 @@ from textual.widgets import Button, Label, Static
 from domain.errors import JixiaoError
 from domain.validate import BUSINESS_TZ, parse_date, parse_moment
 from tui.model import Moment, quarter_ends
+from tui.screens.base import Host
 from tui.widgets import LedgerInput
 
 
@@ -26,14 +27,14 @@ def parse_known_at(value: str) -> dt.datetime | None:
 class MomentScreen(ModalScreen[Moment | None]):
     BINDINGS: ClassVar = [("escape", "cancel", "")]
 
-    def __init__(self, current: Moment) -> None:
+    def __init__(self, current: Moment, host: Host) -> None:
         super().__init__()
         self.current = current
+        self.host = host
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
-        t = app.t
-        plan = app.view.plan
+        t = self.host.t
+        plan = self.host.view.plan
         known = ""
         if self.current.known_at is not None:
             known = f"{self.current.known_at.astimezone(BUSINESS_TZ):%Y-%m-%d %H:%M}"
@@ -74,12 +75,11 @@ class MomentScreen(ModalScreen[Moment | None]):
             self.dismiss(None)
 
     def apply(self) -> None:
-        app: Any = self.app
         try:
             as_of = parse_date("as-of", self.query_one("#moment-as-of", LedgerInput).value.strip() or None)
             known = parse_known_at(self.query_one("#moment-known", LedgerInput).value)
         except JixiaoError as exc:
-            self.query_one("#moment-error", Static).update(Text(exc.message(app.lang), style="red"))
+            self.query_one("#moment-error", Static).update(Text(exc.message(self.host.lang), style="red"))
             return
         self.dismiss(Moment(as_of, known))
 

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from domain.errors import JixiaoError
+from domain.plan_io import write_plan
 from projections.plan_import import report_lines
 from tui.widgets import LedgerInput
 
@@ -120,7 +121,6 @@ class PlanImportScreen(ModalScreen[None]):
         self.show([*report, "", *tree_lines(self.result.plan)])
 
     def action_write(self) -> None:
-        from domain.plan_io import write_plan
 
         app: Any = self.app
         path = self.query_one("#pi-sheet", LedgerInput).value.strip()

@@ -13,17 +13,21 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Select, Static
 
-from domain.errors import JixiaoError
-from tui.screens.base import LedgerScreen
-from tui.widgets import LedgerInput, lit
+from domain.errors import JixiaoError, fail
+from projections import quarterly as q
+from projections.deadlines import DEADLINE_COLUMNS, deadline_rows, deadlines
+from projections.self_inspection import markdown, self_inspection
+from tui.reports import ReportQuery, Source
+from tui.reports.export import emit
+from tui.reports.standings import standings_report
+from tui.screens.base import Host, LedgerScreen
+from tui.widgets import LedgerInput, lit, points
 
 Sheet = tuple[str, list[str], list[list[Any]]]
 Built = tuple[str, list[Sheet], str | None]  # title, sheets, markdown (documents)
 
 
 def _cell(value: Any) -> str:
-    from tui.widgets import points
-
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -41,18 +45,12 @@ def build(name: str, view: Any) -> Built:
     read = view.reader()
     section = view.section if view.section_only else ""
     if name.startswith("quarterly:"):
-        from projections import quarterly as q
-
         report = q.quarterly(fold, plan_fold, name.split(":", 1)[1], read, section=section, today=today)
         return q.title(report), [("季度报表", [label for _, label in q.COLUMNS], q.report_rows(report))], None
     if name == "deadlines":
-        from projections.deadlines import DEADLINE_COLUMNS, deadline_rows, deadlines
-
         items = deadlines(fold, plan_fold, today=today, section=section)
         return "报送节点", [("报送节点", DEADLINE_COLUMNS, deadline_rows(items))], None
     if name == "self_inspection":
-        from projections.self_inspection import markdown, self_inspection
-
         r = self_inspection(fold, plan_fold, read, today=today)
         tiers = [[ln.indicator, ln.name, ln.points, ln.self_tier, ln.tier, ln.deductions, ln.score]
                  for part in r.categories for ln in part.lines]
@@ -66,8 +64,6 @@ def build(name: str, view: Any) -> Built:
         return r.title, sheets, markdown(r)
     if name != "standings":
         raise KeyError(name)
-    from tui.reports import ReportQuery, Source
-    from tui.reports.standings import standings_report
 
     title, sheets, _ = standings_report(fold, Source(view.ledger, read, view.today()),
                                         ReportQuery(section=section, as_of=view.moment.as_of,
@@ -78,8 +74,8 @@ def build(name: str, view: Any) -> Built:
 class ReportsScreen(LedgerScreen):
     TITLE_KEY = "screen.reports"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
         self.built: Built | None = None
         self.sheet = 0
 
@@ -172,15 +168,12 @@ class ReportsScreen(LedgerScreen):
 
 def export(built: Built, fmt: str, path: str) -> None:
     """Write a built report in `fmt` (xlsx, md, csv) to `path`."""
-    from tui.reports.export import emit
 
     title, sheets, document = built
     if fmt == "md" and document is not None:
         try:
             Path(path).write_text(document, encoding="utf-8")
         except OSError as exc:
-            from domain.errors import fail
-
             raise fail("file.unwritable", where=path, detail=exc) from None
         return
     if fmt == "csv":
@@ -188,8 +181,6 @@ def export(built: Built, fmt: str, path: str) -> None:
     try:
         emit(title, sheets, None, fmt, path)
     except OSError as exc:
-        from domain.errors import fail
-
         raise fail("file.unwritable", where=path, detail=exc) from None
 
 

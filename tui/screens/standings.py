@@ -10,6 +10,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
+from projections.deadlines import deadlines
+from projections.describe import summary
+from tui.describe import local_time
+from tui.i18n import kind_label
+from tui.integrity import integrity_status
 from tui.screens.base import LedgerScreen
 from tui.widgets import bar, columns, lit, points, sparkline
 
@@ -106,8 +111,6 @@ class StandingsScreen(LedgerScreen):
 
     def _deadlines(self) -> Group:
         """The deadlines still open (soonest first), else the latest ones with their status."""
-        from projections.deadlines import deadlines
-
         view = self.japp.view
         fold = view.fold()
         plan_fold = view.plan_fold()
@@ -131,10 +134,6 @@ class StandingsScreen(LedgerScreen):
 
     def _recent(self) -> Group:
         """The latest events recorded (by anyone): live updates show here first."""
-        from projections.describe import summary
-        from tui.describe import local_time
-        from tui.i18n import kind_label
-
         view = self.japp.view
         top = view.position if view.moment.now else view.fold().position
         wide = self.size.width >= 96
@@ -176,8 +175,6 @@ class StandingsScreen(LedgerScreen):
         return section == view.section
 
     def _integrity(self) -> Group:
-        from tui.integrity import integrity_status
-
         status, text = integrity_status(self.japp.view, self.japp.lang)
         style = {"ok": "green", "bad": "bold red"}.get(status, "dim")
         return Group(Text(self.t("st.integrity"), style="bold"), Text(text, style=style))

@@ -11,15 +11,15 @@ from textual.widgets import DataTable, Static
 from projections.work_ledger import work_ledger
 from tui.describe import local_time
 from tui.i18n import kind_label
-from tui.screens.base import LedgerScreen
+from tui.screens.base import Host, LedgerScreen
 from tui.widgets import lit, points
 
 
 class WorkLedgerScreen(LedgerScreen):
     TITLE_KEY = "screen.work_ledger"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
         self._positions: list[int] = []
         self._voidable: set[int] = set()
 

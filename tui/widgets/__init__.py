@@ -1,147 +1,15 @@
-"""Small widgets and text helpers every screen shares.
+"""The widgets and text helpers every screen shares, one module per feature:
 
-User text (notes, reasons, names) is always wrapped in `rich.text.Text` before it reaches
-a widget, so `[/]` or `[bold]` typed by someone shows as typed.
+- `format`: literal text, points, bars, sparklines, fixed columns, status styles;
+- `inputs`: the form input (`LedgerInput`);
+- `banners`: the identity bar and the moment banner above every screen.
+
+The names are importable from here too.
 """
 
-from __future__ import annotations
+from tui.widgets.banners import IdentityBar, MomentBanner
+from tui.widgets.format import BLOCKS, STATUS_STYLE, bar, columns, lit, points, sparkline
+from tui.widgets.inputs import LedgerInput
 
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
-
-from rich.text import Text
-from textual.widgets import Input, Static
-
-if TYPE_CHECKING:
-    from tui.app import JixiaoApp
-
-BLOCKS = " ▁▂▃▄▅▆▇█"
-STATUS_STYLE = {"on_track": "", "late": "bold red", "done": "green", "withdrawn": "dim"}
-
-
-def lit(value: Any, style: str = "") -> Text:
-    """Text shown exactly as typed: never parsed as markup. On one line, cut with an ellipsis
-    where it does not fit (a table cell); appended to a wrapping text, it wraps with it."""
-    return Text("" if value is None else str(value), style=style, no_wrap=True, overflow="ellipsis")
-
-
-def points(value: Decimal | int | None) -> str:
-    """Points as people write them: 40, 2.5, 0.75."""
-    if value is None:
-        return ""
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    return f"{value.normalize():f}"
-
-
-def bar(score: Decimal, total: Decimal, width: int = 20, style: str = "green") -> Text:
-    """A horizontal bar of score against total (drawn, never computed into a score)."""
-    share = float(score / total) if total else 0.0
-    share = min(max(share, 0.0), 1.0)
-    eighths = round(share * width * 8)
-    full, part = divmod(eighths, 8)
-    text = Text("█" * full, style=style)
-    if part and full < width:
-        text.append("▏▎▍▌▋▊▉"[part - 1], style=style)
-        full += 1
-    text.append("·" * (width - full), style="dim")
-    return text
-
-
-def sparkline(values: list[Decimal], top: Decimal, width: int = 4) -> Text:
-    """One block per value, scaled to `top`; empty places shown as dots."""
-    text = Text()
-    for value in values:
-        share = float(value / top) if top else 0.0
-        index = min(max(round(share * 8), 1 if value > 0 else 0), 8)
-        text.append(BLOCKS[index] if index else "▁", style="cyan")
-    text.append("·" * max(width - len(values), 0), style="dim")
-    return text
-
-
-class IdentityBar(Static):
-    """The header: the product, the plan, and who is signed in with role and section."""
-
-    DEFAULT_CSS = """
-    IdentityBar { height: 1; background: $primary-background; color: $text; padding: 0 1; }
-    """
-
-    def render_bar(self) -> None:
-        """Who is signed in comes first: it is what must stay visible on a narrow terminal."""
-        app: JixiaoApp = self.app  # type: ignore[assignment]
-        view = app.view
-        text = Text()
-        user = view.user
-        if user is None:
-            text.append(view.actor)
-        else:
-            from tui.i18n import role_label
-
-            roles = "、".join(role_label(r, app.lang) for r in user.roles) or "—"
-            text.append(lit(user.name, "bold"))
-            text.append(f"（{user.id}）" if app.lang == "zh" else f" ({user.id})", style="dim")
-            text.append(f" · {roles}")
-            if user.section:
-                text.append(" · ")
-                text.append(lit(view.section_short(user.section)))
-        text.append("  │  ")
-        plan = view.plan
-        if plan is not None:
-            text.append(lit(f"{plan.unit} {plan.year}"))
-            text.append(" · ")
-        text.append(app.t("app.title"))
-        text.append(f"  │  #{view.position}", style="dim")
-        self.update(text)
-
-
-class MomentBanner(Static):
-    """A clear banner while the screens show an earlier moment."""
-
-    DEFAULT_CSS = """
-    MomentBanner { height: 1; background: $warning; color: $background; text-style: bold;
-                   padding: 0 1; display: none; }
-    MomentBanner.-past { display: block; }
-    """
-
-    def render_banner(self) -> None:
-        app: JixiaoApp = self.app  # type: ignore[assignment]
-        moment = app.view.moment
-        self.set_class(not moment.now, "-past")
-        if not moment.now:
-            self.update(Text(app.t("moment.banner", what=moment.describe(app.lang))))
-        else:
-            self.update("")
-
-
-class LedgerInput(Input):
-    """An input whose cursor does not blink in a steady app (tests and snapshots)."""
-
-    def on_mount(self) -> None:
-        if getattr(self.app, "steady", False):
-            self.cursor_blink = False
-
-
-def columns(rows: list[list[Text | str]], widths: list[int | None], total: int,
-            right: tuple[int, ...] = ()) -> Text:
-    """Rows of cells laid out in fixed columns as one Text (cheap to measure and draw).
-
-    A width of None takes what the others leave of `total`; cells are cut with an ellipsis
-    or padded by display width, so Chinese (two cells a character) lines up.
-    """
-    fixed = sum(w for w in widths if w is not None) + len(widths) - 1
-    flexible = max(total - fixed, 4)
-    out = Text(no_wrap=True, overflow="ellipsis")
-    for n, row in enumerate(rows):
-        if n:
-            out.append("\n")
-        for i, (cell, width) in enumerate(zip(row, widths, strict=False)):
-            text = cell.copy() if isinstance(cell, Text) else Text(cell)
-            size = width if width is not None else flexible
-            if text.cell_len > size:
-                text.truncate(size, overflow="ellipsis")
-            text.align("right" if i in right else "left", size)
-            if i:
-                out.append(" ")
-            out.append_text(text)
-    return out
+__all__ = ["BLOCKS", "STATUS_STYLE", "IdentityBar", "LedgerInput", "MomentBanner", "bar", "columns", "lit",
+           "points", "sparkline"]

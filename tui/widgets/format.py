@@ -1,0 +1,81 @@
+"""Text helpers every screen draws with: literal text, points, bars, sparklines, columns.
+
+User text (notes, reasons, names) is always wrapped in `rich.text.Text` before it reaches
+a widget, so `[/]` or `[bold]` typed by someone shows as typed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rich.text import Text
+
+BLOCKS = " ▁▂▃▄▅▆▇█"
+STATUS_STYLE = {"on_track": "", "late": "bold red", "done": "green", "withdrawn": "dim"}
+
+
+def lit(value: Any, style: str = "") -> Text:
+    """Text shown exactly as typed: never parsed as markup. On one line, cut with an ellipsis
+    where it does not fit (a table cell); appended to a wrapping text, it wraps with it."""
+    return Text("" if value is None else str(value), style=style, no_wrap=True, overflow="ellipsis")
+
+
+def points(value: Decimal | int | None) -> str:
+    """Points as people write them: 40, 2.5, 0.75."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    return f"{value.normalize():f}"
+
+
+def bar(score: Decimal, total: Decimal, width: int = 20, style: str = "green") -> Text:
+    """A horizontal bar of score against total (drawn, never computed into a score)."""
+    share = float(score / total) if total else 0.0
+    share = min(max(share, 0.0), 1.0)
+    eighths = round(share * width * 8)
+    full, part = divmod(eighths, 8)
+    text = Text("█" * full, style=style)
+    if part and full < width:
+        text.append("▏▎▍▌▋▊▉"[part - 1], style=style)
+        full += 1
+    text.append("·" * (width - full), style="dim")
+    return text
+
+
+def sparkline(values: list[Decimal], top: Decimal, width: int = 4) -> Text:
+    """One block per value, scaled to `top`; empty places shown as dots."""
+    text = Text()
+    for value in values:
+        share = float(value / top) if top else 0.0
+        index = min(max(round(share * 8), 1 if value > 0 else 0), 8)
+        text.append(BLOCKS[index] if index else "▁", style="cyan")
+    text.append("·" * max(width - len(values), 0), style="dim")
+    return text
+
+
+def columns(rows: list[list[Text | str]], widths: list[int | None], total: int,
+            right: tuple[int, ...] = ()) -> Text:
+    """Rows of cells laid out in fixed columns as one Text (cheap to measure and draw).
+
+    A width of None takes what the others leave of `total`; cells are cut with an ellipsis
+    or padded by display width, so Chinese (two cells a character) lines up.
+    """
+    fixed = sum(w for w in widths if w is not None) + len(widths) - 1
+    flexible = max(total - fixed, 4)
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for n, row in enumerate(rows):
+        if n:
+            out.append("\n")
+        for i, (cell, width) in enumerate(zip(row, widths, strict=False)):
+            text = cell.copy() if isinstance(cell, Text) else Text(cell)
+            size = width if width is not None else flexible
+            if text.cell_len > size:
+                text.truncate(size, overflow="ellipsis")
+            text.align("right" if i in right else "left", size)
+            if i:
+                out.append(" ")
+            out.append_text(text)
+    return out
