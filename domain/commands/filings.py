@@ -1,0 +1,90 @@
+"""Reports filed with their content, audit remarks and seals of the log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+import msgspec
+
+from domain import events as ev
+from domain import validate as v
+from domain.access import authorise
+from domain.aggregates import (
+    Aggregate,
+)
+from domain.commands.context import TEXT_LIMIT, LedgerContext
+from domain.errors import fail
+
+
+class FilingCommands(LedgerContext):
+    """What the office files and the supervisory group records."""
+
+    def file_report(self, actor: str, report: str, *, content: Any, period: str = "",
+                    section: str = "", effective: dt.date | None = None, reason: str = "",
+                    source: str = "cli") -> ev.Event:
+        """File a report: its content is kept with its SHA-256 so it can be shown as filed."""
+        body = msgspec.json.encode(content).decode() if not isinstance(content, str) else content
+        if len(body) > 5_000_000:
+            raise fail("value.too_long", field="content", actual=len(body), allowed=5_000_000)
+        digest = hashlib.sha256(body.encode()).hexdigest()
+        v.text("report", report, 64, required=True)
+
+        def decide() -> list[Aggregate]:
+            directory = self.directory()
+            user = self.user(directory, actor)
+            state = self.plan_state(self.plan_id(directory))
+            assert state.plan is not None
+            if period:
+                v.period(period, state.plan.year)
+            if section and section not in {s.id for s in state.plan.sections}:
+                raise fail("cmd.unknown_section", section=section)
+            role = authorise(user, "file_report", section or None)
+            unit = self.unit(state.id)
+            payload = {**self.envelope(actor, role, effective, reason, source, state.plan.year),
+                       "report": report, "period": period, "section": section, "digest": digest,
+                       "content": body}
+            self._no_duplicate(unit, ev.ReportFiled, payload)
+            unit.trigger(ev.ReportFiled, **payload)
+            return [unit]
+
+        return self.run(decide, actor=actor, what="file_report")[0]
+
+    def audit_remark(self, actor: str, remark: str, *, about: int = 0,
+                     source: str = "cli") -> ev.Event:
+        v.text("remark", remark, TEXT_LIMIT, required=True)
+
+        def decide() -> list[Aggregate]:
+            directory = self.directory()
+            user = self.user(directory, actor)
+            state = self.plan_state(self.plan_id(directory))
+            role = authorise(user, "audit_remark")
+            if about and not 0 < about <= self.max_position():
+                raise fail("ledger.no_event", position=about)
+            unit = self.unit(state.id)
+            unit.trigger(ev.AuditRemarked, remark=remark, about=about,
+                         **self.envelope(actor, role, None, "", source))
+            return [unit]
+
+        return self.run(decide, actor=actor, what="audit_remark")[0]
+
+    def seal(self, actor: str, position: int, digest: str, *, source: str = "cli") -> ev.Event:
+        """Seal the log up to `position` with the digest the verifier computed for it."""
+        v.sha256(digest)
+
+        def decide() -> list[Aggregate]:
+            directory = self.directory()
+            user = self.user(directory, actor)
+            state = self.plan_state(self.plan_id(directory))
+            role = authorise(user, "seal")
+            if not 0 < position <= self.max_position():
+                raise fail("ledger.no_event", position=position)
+            if self.store.digest_at(position) != digest:
+                raise fail("cmd.seal_mismatch", position=position)
+            unit = self.unit(state.id)
+            unit.trigger(ev.Sealed, position=position, digest=digest,
+                         **self.envelope(actor, role, None, "", source))
+            return [unit]
+
+        return self.run(decide, actor=actor, what="seal")[0]
