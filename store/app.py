@@ -22,7 +22,6 @@ from store.chain import is_chained
 from store.location import (  # noqa: F401 - the names the read side imports from here
     Location,
     _safe,
-    is_postgres,
     prepare_sqlite_path,
     resolve_db,
     safe,
@@ -66,6 +65,7 @@ class LedgerApp(Application[UUID]):
     """The ledger's application: its event store, repository and notification log."""
 
     name = "jixiao"
+    where: Location  # where it was opened; set by `open_app`, asked by `store.readers`
 
     def construct_mapper(self) -> Mapper[UUID]:
         return MsgspecMapper()
@@ -110,6 +110,7 @@ def open_app(db: str, *, create: bool = True) -> LedgerApp:
         raise
     except Exception as exc:  # the library raises many kinds; the user needs one message
         raise fail("store.unopenable", where=where.safe, detail=safe(str(exc))) from None
+    app.where = where
     if not create_table:
         from store.postgres.schema import require_current  # psycopg: only for PostgreSQL
 

@@ -94,11 +94,6 @@ def resolve_db(db: str | None) -> str:
     return db or os.environ.get("JIXIAO_DB") or str(default_db_path())
 
 
-def is_postgres(db: str) -> bool:
-    """Whether a location names a PostgreSQL database. Kept for the read side until it
-    asks the opened store (`LedgerStore.kind`) instead."""
-    return Location.of(db).is_postgres
-
 
 def store_env(db: str, *, create_table: bool = True) -> dict[str, str]:
     """eventsourcing settings for a ledger location (a SQLite path or a PostgreSQL URL)."""
