@@ -128,6 +128,7 @@ CATALOGUE.update({
     "value.too_long": ("{field} 长度 {actual} 字，超过上限 {allowed} 字",
                        "{field} is {actual} characters long, the limit is {allowed}"),
     "value.control": ("{field} 含有不允许的控制字符", "{field} contains a forbidden control character"),
+    "value.one_of": ("请给出其中一项：{fields}", "give exactly one of {fields}"),
     "value.number": ("{field} 不是数字：{actual}", "{field} is not a number: {actual}"),
     "value.positive": ("{field} 应为正数：{actual}", "{field} must be positive: {actual}"),
     "value.cents": ("{field} 最多两位小数：{actual}", "{field} has more than 2 decimals: {actual}"),

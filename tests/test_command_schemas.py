@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from domain.command_schemas import SCHEMAS, FileReport, fields
+from domain.command_schemas import SCHEMAS, Command, FileReport, fields
+from domain.command_schemas_internal import INTERNAL_SCHEMAS
+from domain.command_schemas_people import PEOPLE_SCHEMAS
 from domain.commands import Ledger
 from domain.errors import JixiaoError
 from domain.plan_io import bundled_plan
@@ -27,18 +29,24 @@ from tui.i18n import LABELS
 COMMON = {"lang", "db", "actor"}
 
 
-def record_parsers() -> dict[str, argparse.ArgumentParser]:
+def record_parsers(group: str = "record") -> dict[str, argparse.ArgumentParser]:
     parser = build_parser()
     top = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    record = top.choices["record"]
+    record = top.choices[group]
     kinds = next(a for a in record._actions if isinstance(a, argparse._SubParsersAction))
     return dict(kinds.choices)
 
 
-def test_every_record_command_line_option_is_a_field_of_its_schema() -> None:
-    parsers = record_parsers()
-    seen = set()
-    for schema in SCHEMAS:
+@pytest.mark.parametrize(("group", "schemas", "hand_written"), [
+    ("record", SCHEMAS, set()),
+    ("internal", INTERNAL_SCHEMAS, set()),
+    ("users", PEOPLE_SCHEMAS, {"list"}),  # a read, not a command
+])
+def test_every_command_line_option_is_a_field_of_its_schema(
+        group: str, schemas: tuple[type[Command], ...], hand_written: set[str]) -> None:
+    parsers = record_parsers(group)
+    seen = set(hand_written)
+    for schema in schemas:
         struct = {f.name for f in fields(schema)}
         for binding in schema.cli:
             p = parsers[binding.name]
@@ -51,7 +59,7 @@ def test_every_record_command_line_option_is_a_field_of_its_schema() -> None:
             rest = {f.name for f in fields(schema) if "cli" not in f.faces}
             assert {f.name for f in offered} | set(binding.fixed) | set(binding.omit) | rest == struct
     # and no record command is written beside the schemas
-    assert seen | {a for s in SCHEMAS for b in s.cli for a in b.aliases} == set(parsers)
+    assert seen | {a for s in schemas for b in s.cli for a in b.aliases} == set(parsers)
 
 
 def test_the_command_line_keeps_its_flags_positionals_and_defaults() -> None:
@@ -205,3 +213,25 @@ def test_the_form_and_the_command_line_parse_to_the_same_command() -> None:
     with pytest.raises(JixiaoError) as info:
         parse(ReportProgress, {"indicator": "", "period": "2021Q3", "percent": 1}, label=lambda n: f"<{n}>")
     assert info.value.message("en") == "<indicator> is required"
+
+
+def test_the_users_and_internal_commands_keep_their_flags_and_positionals() -> None:
+    users = record_parsers("users")
+    add = users["add"].parse_args(["u1", "名字", "--role", "clerk", "--role", "supervisor", "--section", "office"])
+    assert (add.user, add.name, add.roles, add.section, add.title) == ("u1", "名字", ["clerk", "supervisor"],
+                                                                        "office", "")
+    assert users["revoke"].parse_args(["u1", "clerk", "--reason", "调岗"]).role == "clerk"
+    assert users["revoke-key"].parse_args(["u1", "SHA256:x"]).fingerprint == "SHA256:x"
+    internal = record_parsers("internal")
+    rate = internal["rate"].parse_args(["p", "--score", "90", "--category", "干部"])
+    assert (rate.person, rate.score, rate.grade, rate.section) == ("p", "90", "", None)
+    method = internal["method"].parse_args(["--grade", "优秀=90", "--grade", "良好=80", "--basis", "score"])
+    assert (method.grades, method.basis, method.share) == (["优秀=90", "良好=80"], "score", None)
+    assert internal["void"].parse_args(["12", "--reason", "x"]).position == 12
+
+
+def test_a_users_command_refuses_an_oversized_name_and_stores_nothing(cli_db: tuple[str, int]) -> None:
+    db, head = cli_db
+    no = jixiao("--lang", "en", "users", "add", "u9", "名" * 300, db=db)
+    assert no.returncode == 1 and "name" in no.stderr and "Traceback" not in no.stderr
+    assert count(db) == head

@@ -20,6 +20,7 @@ from projections.internal import Participant, allocate, replay_internal, results
 from projections.replay import replay
 from projections.standings import standings, veto_notes
 from projections.stream import read_at
+from store import open_ledger
 from store.readers import log_reader
 from tests.conftest import jixiao
 from tests.stored import stored_events
@@ -356,3 +357,23 @@ def test_the_command_line_rates_and_refuses_in_the_users_language(db_path: str, 
     assert ok.returncode == 0 and "InternalResultsLocked" in ok.stdout
     no = jixiao("--as", LEADER, "internal", "rate", "liuyuqin", "--grade", "良好", db=db_path)
     assert no.returncode == 1 and "locked" in no.stderr
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (("rate", "yijiepin"), "exactly one of --score / --grade"),
+    (("rate", "yijiepin", "--score", "90", "--grade", "良好"), "exactly one of --score / --grade"),
+    (("method", "--grade", "优秀"), "--grade expects NAME=VALUE"),
+    (("method", "--coefficient", "=1"), "--coefficient expects NAME=VALUE"),
+    (("method", "--grade", "优秀=abc"), "is not a number"),
+    (("pool", "x" * 40), "amount"),
+    (("rate-section", "office", "--score", "9" * 40), "score"),
+])
+def test_the_internal_commands_options_come_from_their_schemas_and_refuse_alike(
+        db_path: str, ledger: Ledger, argv: tuple[str, ...], message: str) -> None:
+    head = ledger.max_position()
+    ledger.close()
+    no = jixiao("--lang", "en", "--as", LEADER, "internal", *argv, db=db_path)
+    assert no.returncode == 1, no.stdout + no.stderr
+    assert message in no.stderr and "Traceback" not in no.stderr
+    with open_ledger(db_path) as again:
+        assert again.max_position() == head

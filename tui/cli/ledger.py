@@ -11,7 +11,6 @@ from uuid import UUID
 import msgspec
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from domain import events as ev
 from domain.codec import decode_event
 from domain.command_schemas import SCHEMAS, Assign
 from domain.errors import JixiaoError, fail
@@ -20,7 +19,7 @@ from domain.rules import check
 from tui.cli.common import DEFAULT_ACTOR, actor_of, lang_of, open_ledger, positive, usage
 from tui.cli.db import prepare_views
 from tui.cli.output import render_table, to_json
-from tui.cli.schema_args import add_command, command_of
+from tui.cli.schema_args import add_command, run_command
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -32,7 +31,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=init)
 
     _register_record(sub, common)
-    _register_users(sub, common)
 
     p = sub.add_parser("log", parents=[common], help="list raw events with their global position")
     p.add_argument("--limit", type=positive, default=50)
@@ -83,92 +81,7 @@ def _register_record(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _record(args: argparse.Namespace) -> int:
-    command = command_of(args)
-    with open_ledger(args) as ledger:
-        event = command.call(ledger, actor_of(args), source="cli")
-        pos = ledger.last_positions[-1] if ledger.last_positions else 0
-        _say(f"#{pos} {event.kind} · {event.actor} ({event.role}) · {event.effective}")
-    return 0
-
-
-# -- users ------------------------------------------------------------------------------
-def _register_users(sub: Any, common: argparse.ArgumentParser) -> None:
-    users = sub.add_parser("users", parents=[common], help="manage users, roles and keys")
-    usub = users.add_subparsers(dest="users_command", metavar="ACTION")
-    users.set_defaults(default_handler=usage(users))
-    p = usub.add_parser("add", parents=[common], help="register a user")
-    p.add_argument("user")
-    p.add_argument("name")
-    p.add_argument("--title", default="")
-    p.add_argument("--section", default="")
-    p.add_argument("--role", action="append", default=[])
-    p.set_defaults(handler=_users_add)
-    for name, revoke in (("grant", False), ("revoke", True)):
-        p = usub.add_parser(name, parents=[common], help=f"{name} a role")
-        p.add_argument("user")
-        p.add_argument("role")
-        p.add_argument("--reason", default="")
-        p.set_defaults(handler=_users_grant, revoke=revoke)
-    p = usub.add_parser("add-key", parents=[common], help="register an SSH public key for a user")
-    p.add_argument("user")
-    p.add_argument("file", help="the public key file (- for standard input)")
-    p.set_defaults(handler=_users_add_key)
-    p = usub.add_parser("revoke-key", parents=[common], help="revoke a user's SSH key")
-    p.add_argument("user")
-    p.add_argument("fingerprint", help="SHA256:... as shown by `users list`")
-    p.add_argument("--reason", default="")
-    p.set_defaults(handler=_users_revoke_key)
-    p = usub.add_parser("list", parents=[common], help="list users")
-    p.add_argument("--format", choices=("table", "json"), default="table")
-    p.set_defaults(handler=_users_list)
-
-
-def _users_add(args: argparse.Namespace) -> int:
-    with open_ledger(args) as ledger:
-        ledger.add_user(actor_of(args), args.user, args.name, title=args.title,
-                        section=args.section, roles=tuple(args.role))
-        _say(f"user {args.user} registered")
-    return 0
-
-
-def _users_grant(args: argparse.Namespace) -> int:
-    with open_ledger(args) as ledger:
-        ledger.grant(actor_of(args), args.user, args.role, revoke=args.revoke, reason=args.reason)
-        _say(f"{'revoked' if args.revoke else 'granted'} {args.role} {'from' if args.revoke else 'to'} {args.user}")
-    return 0
-
-
-def _users_add_key(args: argparse.Namespace) -> int:
-    try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise fail("file.unreadable", where=args.file, detail=exc) from None
-    with open_ledger(args) as ledger:
-        event = ledger.add_key(actor_of(args), args.user, text)
-        assert isinstance(event, ev.KeyAdded)
-        _say(f"key {event.fingerprint} added for {args.user}")
-    return 0
-
-
-def _users_revoke_key(args: argparse.Namespace) -> int:
-    with open_ledger(args) as ledger:
-        ledger.revoke_key(actor_of(args), args.user, args.fingerprint, reason=args.reason)
-        _say(f"key {args.fingerprint} of {args.user} revoked")
-    return 0
-
-
-def _users_list(args: argparse.Namespace) -> int:
-    with open_ledger(args) as ledger:
-        users = ledger.directory().users.values()
-    rows = [{"id": u.id, "name": u.name, "roles": u.roles, "section": u.section, "title": u.title,
-             "keys": sorted(u.keys)} for u in users]
-    if args.format == "json":
-        _say(to_json(rows))
-    else:
-        sys.stdout.write(render_table(["id", "name", "roles", "section", "title", "keys"],
-                                      [[r["id"], r["name"], ",".join(r["roles"]), r["section"],
-                                        r["title"], len(r["keys"])] for r in rows], "table"))
-    return 0
+    return run_command(args)
 
 
 # -- log, export, import -----------------------------------------------------------------

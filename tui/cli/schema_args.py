@@ -12,6 +12,7 @@ import argparse
 from typing import Any
 
 from domain.command_schemas import Cli, Command, FieldSpec, fields, parse
+from tui.cli.common import actor_of, open_ledger, usage
 
 
 def cli_fields(schema: type[Command], binding: Cli) -> list[FieldSpec]:
@@ -63,3 +64,26 @@ def command_of(args: argparse.Namespace) -> Command:
 def dests(parser: argparse.ArgumentParser) -> set[str]:
     """The options a parser defines beyond `common`'s (for tests: they are the schema's)."""
     return {a.dest for a in parser._actions if a.dest != "help"}
+
+
+def add_group(sub: Any, common: argparse.ArgumentParser, name: str, help_text: str,
+              schemas: tuple[type[Command], ...], handler: Any) -> Any:
+    """`jixiao <name> ACTION`, one action per schema binding; returns the actions' subparsers
+    so a group may add its reads beside them."""
+    top = sub.add_parser(name, parents=[common], help=help_text)
+    actions = top.add_subparsers(dest=f"{name}_command", metavar="ACTION")
+    top.set_defaults(default_handler=usage(top))
+    for schema in schemas:
+        for binding in schema.cli:
+            add_command(actions, common, schema, binding, handler)
+    return actions
+
+
+def run_command(args: argparse.Namespace, **context: Any) -> int:
+    """Run the parsed command as the `--as` user and say what was recorded."""
+    command = command_of(args)
+    with open_ledger(args) as ledger:
+        event = command.call(ledger, actor_of(args), source="cli", **context)
+        pos = ledger.last_positions[-1] if ledger.last_positions else 0
+        print(f"#{pos} {event.kind} · {event.actor} ({event.role}) · {event.effective}")
+    return 0

@@ -20,7 +20,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Select, Static
 
 from domain import events as ev
+from domain.command_schemas_internal import RateSection, RateStaff
 from domain.errors import JixiaoError
+from domain.schema import Command, parse
 from projections.internal import (
     InternalFold,
     InternalResults,
@@ -36,6 +38,7 @@ from tui.reports.internal import lock_now
 from tui.screens.base import Host, LedgerScreen
 from tui.widgets import LedgerInput, lit, points
 
+LABELLED = frozenset({"person", "score", "grade", "category", "section"})
 SECTION = "section:"  # the value of a section among the people one can rate
 
 
@@ -210,12 +213,18 @@ class InternalScreen(LedgerScreen):
                 "reason": self.query_one("#in-reason", LedgerInput).value}
 
     def _rate(self, ledger: Any, values: dict[str, str]) -> ev.Event:
+        """The entry parsed by the same schema as `jixiao internal rate|rate-section`."""
+        def label(name: str) -> str:
+            return self.t(f"in.{name}") if name in LABELLED else self.t(f"f.{name}")
+
         if values["person"].startswith(SECTION):
-            return ledger.rate_section(self.japp.view.actor, values["person"].removeprefix(SECTION),
-                                       values["score"], reason=values["reason"], source="tui")
-        return ledger.rate_staff(self.japp.view.actor, values["person"], score=values["score"] or None,
-                                 grade=values["grade"], category=values["category"], reason=values["reason"],
-                                 source="tui")
+            command: Command = parse(RateSection, {"section": values["person"].removeprefix(SECTION),
+                                                   "score": values["score"], "reason": values["reason"]},
+                                     label=label)
+        else:
+            command = parse(RateStaff, {k: values[k] for k in ("person", "score", "grade", "category", "reason")},
+                            label=label)
+        return command.call(ledger, self.japp.view.actor, source="tui", label=label)
 
     def on_input_changed(self) -> None:
         self.schedule_check()
