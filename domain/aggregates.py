@@ -262,15 +262,33 @@ class IndicatorAggregate(RecordAggregate):
     def __init__(self, aggregate_id: UUID) -> None:
         super().__init__(aggregate_id)
         self.assignments: dict[int, str] = {}  # version -> section assigned
+        self.progress: dict[int, tuple[str, int]] = {}  # version -> (period, percent)
+        self.tiers: list[int] = []  # versions of the tiers awarded
 
     def _copy_state(self) -> None:
         super()._copy_state()
         self.assignments = dict(self.assignments)
+        self.progress = dict(self.progress)
+        self.tiers = list(self.tiers)
 
     def apply(self, event: ev.Event) -> None:
         super().apply(event)
         if isinstance(event, ev.Assigned):
             self.assignments[event.originator_version] = event.section
+        elif isinstance(event, ev.ProgressReported):
+            self.progress[event.originator_version] = (event.period, event.percent)
+        elif isinstance(event, ev.TierAwarded):
+            self.tiers.append(event.originator_version)
+
+    def reported_before(self, period: str) -> tuple[str, int] | None:
+        """The highest progress in force for a period before `period` (period, percent)."""
+        earlier = [p for v, p in self.progress.items() if v not in self.voided and p[0] < period]
+        return max(earlier, key=lambda p: p[1]) if earlier else None
+
+    @property
+    def tiered(self) -> bool:
+        """Whether a tier awarded to the indicator is in force."""
+        return any(v not in self.voided for v in self.tiers)
 
     @property
     def section(self) -> str:

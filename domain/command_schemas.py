@@ -238,7 +238,7 @@ class ResolveFinding(Command, kw_only=True):
 
 class Correct(Command, kw_only=True):
     position: Annotated[int, POSITIONAL, facts(help="global position of the event to void")]
-    effective: Annotated[Effective, CLI_ONLY] = None  # a correction takes effect when recorded
+    effective: Annotated[Effective, CLI_ONLY] = None  # the form's corrections take effect when recorded
     reason: Annotated[Reason, facts(required=True)] = ""
 
     kind = "correct"
@@ -247,13 +247,13 @@ class Correct(Command, kw_only=True):
     cli = (Cli("correction", "void an earlier event (it stays in the log)", aliases=("void",)),)
 
     def call(self, ledger: Ledger, actor: str, *, source: str, **context: Any) -> ev.Event:
-        return ledger.correct(actor, self.position, reason=self.reason, source=source)
+        return ledger.correct(actor, self.position, reason=self.reason, effective=self.effective, source=source)
 
 
 class AuditRemark(Command, kw_only=True):
     remark: Annotated[Text, POSITIONAL, facts(metavar="text")]
     about: int = 0
-    effective: Annotated[Effective, CLI_ONLY] = None  # a remark is dated when recorded
+    effective: Annotated[Effective, CLI_ONLY] = None  # the form's remarks are dated when recorded
     reason: Annotated[Reason, CLI_ONLY] = ""
 
     kind = "audit_remark"
@@ -261,7 +261,7 @@ class AuditRemark(Command, kw_only=True):
     cli = (Cli("remark", "an audit remark (supervisory group)"),)
 
     def call(self, ledger: Ledger, actor: str, *, source: str, **context: Any) -> ev.Event:
-        return ledger.audit_remark(actor, self.remark, about=self.about, source=source)
+        return ledger.audit_remark(actor, self.remark, about=self.about, effective=self.effective, source=source)
 
 
 class FileReport(Command, kw_only=True):

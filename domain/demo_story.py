@@ -226,7 +226,7 @@ class YearStory:
         """A mistyped percent voided and re-reported; evidence on the wrong indicator voided."""
         ind = leaves[self.rng.randrange(len(leaves))][0]
         moment = self.when(self.day(10, 11), self.day(10, 13))
-        wrong = self._progress(ind, "Q3", 7, done="录入有误")
+        wrong = self._progress(ind, "Q3", 99, done="录入有误")  # 90 typed as 99
         self.add(moment, lambda: self.remember("wrong_progress")(wrong()), f"wrong progress {ind.id}")
         actor = self._actor_for(ind)
         self.add(moment + dt.timedelta(minutes=20), lambda: self.ledger.correct(

@@ -80,8 +80,33 @@ def business_date(now: dt.datetime) -> dt.date:
     return now.astimezone(BUSINESS_TZ).date()
 
 
+def filing_window_end(plan_year: int) -> dt.date:
+    """The last business date an entry of the year may carry: the seed's filings run into
+    the next year (the fourth quarter by 1-5, the internal evaluation in early February),
+    so entries about the year are accepted until the end of the next February."""
+    return dt.date(plan_year + 1, 3, 1) - dt.timedelta(days=1)
+
+
+def period_end(period: str) -> dt.date:
+    """The last day of a quarter written 2021Q3."""
+    match = PERIOD.match(period or "")
+    if not match:
+        raise fail("value.period", actual=period)
+    year, quarter = int(match.group(1)), int(match.group(2))
+    return dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - dt.timedelta(days=1)
+
+
+def default_for_period(value: dt.date | None, period: str, now: dt.datetime) -> dt.date | None:
+    """An entry about a past quarter is dated to that quarter's end unless a date is given."""
+    if value is not None or not period:
+        return value
+    end = period_end(period)
+    return end if end < business_date(now) else None
+
+
 def effective_date(value: dt.date | None, now: dt.datetime, plan_year: int | None) -> dt.date:
-    """The business date of an event: today by default; back-dating stays inside the year."""
+    """The business date of an event: today by default; a date given stays inside the
+    plan's year and its filing window, and never after today."""
     today = business_date(now)
     if value is None:
         return today
@@ -89,6 +114,8 @@ def effective_date(value: dt.date | None, now: dt.datetime, plan_year: int | Non
         raise fail("value.future", field="effective", actual=value, allowed=today)
     if plan_year is not None and value < dt.date(plan_year, 1, 1):
         raise fail("value.before_year", field="effective", actual=value, allowed=plan_year)
+    if plan_year is not None and value > filing_window_end(plan_year):
+        raise fail("value.after_year", field="effective", actual=value, allowed=filing_window_end(plan_year))
     return value
 
 

@@ -83,10 +83,10 @@ COMMANDS: dict[str, Command] = {
     "assign": lambda lg, who, at: lg.assign(
         who, "K04.1", section="center", leader="tangjinlong", handler="liuyuqin"),
     "report_progress": lambda lg, who, at: lg.report_progress(
-        who, "K04.1", period="2021Q3", percent=70, done="矩阵"),
+        who, "K04.1", period="2021Q3", percent=70, done="矩阵", reason="补录"),  # K04.1 is tiered
     "attach_evidence": lambda lg, who, at: lg.attach_evidence(
-        who, "K04.1", file_name="m.pdf", sha256=sha("matrix"), size=3),
-    "self_assess": lambda lg, who, at: lg.self_assess(who, "K04.1", tier="一档"),
+        who, "K04.1", file_name="m.pdf", sha256=sha("matrix"), size=3, reason="补录"),
+    "self_assess": lambda lg, who, at: lg.self_assess(who, "K04.1", tier="一档", reason="补录"),
     "award_tier": lambda lg, who, at: lg.award_tier(who, "K04.1", tier="一档"),
     "adjust_bonus": lambda lg, who, at: lg.adjust(who, "bonus", 1, reason="表彰"),
     "adjust_deduction": lambda lg, who, at: lg.adjust(

@@ -162,9 +162,9 @@ def test_two_stores_on_one_file_writing_in_turn_keep_one_chain(db: str, clock: C
     with open_ledger(db, clock=clock) as first, open_ledger(db, clock=clock) as second:
         for n in range(6):
             writer = first if n % 3 else second
-            writer.report_progress("yijiepin", "K04.2", period="2021Q4", percent=n, done=f"轮流{n}")
-        first.report_progress("yijiepin", "K04.2", period="2021Q4", percent=50, done="再写")
-        first.report_progress("yijiepin", "K04.2", period="2021Q4", percent=51, done="连写")
+            writer.report_progress("yijiepin", "K04.2", period="2021Q4", percent=n, done=f"轮流{n}", reason="轮流写入")
+        first.report_progress("yijiepin", "K04.2", period="2021Q4", percent=50, done="再写", reason="轮流写入")
+        first.report_progress("yijiepin", "K04.2", period="2021Q4", percent=51, done="连写", reason="轮流写入")
     status = check(db)
     assert status.ok and status.count == BOOTSTRAP + 12 + 8
 
@@ -435,7 +435,7 @@ def _writer(db: str, worker: int, count: int) -> None:
         for n in range(count):
             indicator = CENTER[(worker + n) % 3]
             ledger.report_progress(CLERKS[indicator], indicator, period="2021Q3",
-                                   percent=(worker * 13 + n) % 101, done=f"进程{worker}第{n}条")
+                                   percent=(worker * 13 + n) % 101, done=f"进程{worker}第{n}条", reason="并发写入")
 
 
 @pytest.fixture

@@ -246,7 +246,8 @@ def test_indicator_events(ledger: Ledger, clock: Clock) -> None:
     assert originator == file_id and isinstance(progress, ev.ProgressReported)
     assert (progress.indicator_id, progress.period, progress.percent) == ("K04.1", "2021Q3", 60)
     assert (progress.done, progress.problems, progress.next_steps) == ("完成申报", "材料不全", "补齐材料")
-    envelope(progress, clock, actor="yijiepin", role="clerk", source="tui")
+    # the third quarter is past: its progress is dated to the quarter's end
+    envelope(progress, clock, actor="yijiepin", role="clerk", source="tui", effective=dt.date(2021, 9, 30))
 
     digest = hashlib.sha256(b"%PDF-1.7 ...").hexdigest()
     (_, _, evidence), = record(ledger, lambda: ledger.attach_evidence(
@@ -333,7 +334,8 @@ def test_unit_events(ledger: Ledger, clock: Clock) -> None:
     assert (report.report, report.period, report.section) == ("quarterly", "2021Q3", "center")
     assert json.loads(report.content) == content
     assert report.digest == sha(report.content)
-    envelope(report, clock, actor="chenwencai", role="section_head", reason="按期报送")
+    # about the third quarter, which is past: dated to its end (lateness is judged by when it was recorded)
+    envelope(report, clock, actor="chenwencai", role="section_head", reason="按期报送", effective=dt.date(2021, 9, 30))
 
     (_, _, remark), = record(ledger, lambda: ledger.audit_remark("gongfuan", "扣分依据已核实",
                                                                   about=report_at))
@@ -394,7 +396,7 @@ def test_effective_in_the_future_or_before_the_plan_year_is_refused(ledger: Ledg
 def test_effective_date_is_the_business_date_in_china(ledger: Ledger, clock: Clock) -> None:
     clock.set("2021-10-07T17:30:00")  # 01:30 on 8 October in Anxi
     (_, _, event), = record(ledger, lambda: ledger.report_progress(
-        "yijiepin", "K04.1", period="2021Q3", percent=10))
+        "yijiepin", "K04.1", period="2021Q4", percent=10))
     assert event.timestamp.date() == dt.date(2021, 10, 7)
     assert event.effective == dt.date(2021, 10, 8)
 

@@ -54,7 +54,7 @@ def checkpointed(db: str) -> None:
 
 def record_progress(db: str, plan: tuple[str, int], actor: str, percent: int) -> int:
     with open_ledger(db, plan=plan, clock=lambda: LATER) as ledger:
-        ledger.report_progress(actor, "K04.1", period="2021Q4", percent=percent, done="检查点之后")
+        ledger.report_progress(actor, "K04.1", period="2021Q4", percent=percent, done="检查点之后", reason="补录")
         return ledger.last_positions[-1]
 
 

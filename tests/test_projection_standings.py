@@ -9,6 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from domain.commands import Ledger
+from domain.errors import JixiaoError
 from domain.plan import Category, Grade, Indicator, Person, Plan, Rules, Section
 from domain.rules import check
 from projections.replay import replay
@@ -180,3 +181,81 @@ def _events(ledger: Ledger):
     from tests.stored import stored_events
 
     return [(p, e) for p, _, e in stored_events(ledger)]
+
+
+def test_a_correction_takes_effect_on_its_effective_date(small: Ledger, clock):
+    award = small.award_tier("boss", "C1.2", tier="一档", effective=dt.date(2021, 11, 1))
+    assert award.kind == "TierAwarded"
+    position = small.max_position()
+    clock.set("2021-12-10T02:00:00")
+    small.correct("boss", position, reason="定档有误", effective=dt.date(2021, 11, 20))
+    assert scores(now(small, as_of=dt.date(2021, 11, 19)))["C1.2"] == D("2.00")
+    assert scores(now(small, as_of=dt.date(2021, 11, 20)))["C1.2"] == 0
+    assert scores(now(small))["C1.2"] == 0
+
+
+def test_every_record_commands_effective_date_is_kept(small: Ledger, clock):
+    day = dt.date(2021, 11, 5)
+    events = [
+        small.assign("boss", "K1.1", section="a", leader="boss", handler="ca", effective=day),
+        small.report_progress("ca", "K1.1", period="2021Q4", percent=40, effective=day),
+        small.attach_evidence("ca", "K1.1", file_name="a.pdf", sha256="0" * 64, size=1, effective=day),
+        small.self_assess("ca", "K1.1", tier="一档", effective=day),
+        small.award_tier("boss", "K1.1", tier="二档", effective=day),
+        small.adjust("boss", "bonus", "0.5", reason="表彰", effective=day),
+        small.adjust("boss", "deduction", "0.5", reason="迟报", indicator="K1.2", effective=day),
+        small.record_finding("perf", method="明察暗访", finding_source="county-on-unit", count=1,
+                             per_item="0.1", indicator="K1.1", effective=day),
+    ]
+    assert [e.effective for e in events] == [day] * len(events)
+    finding = small.max_position()
+    resolved = small.resolve_finding("ca", finding, outcome="rectified", effective=day)
+    corrected = small.correct("perf", finding, reason="误录", effective=day)
+    assert resolved.effective == day and corrected.effective == day
+
+
+def test_an_entry_about_a_past_quarter_is_dated_to_its_end(small: Ledger, clock):
+    clock.set("2021-12-01T02:00:00")
+    q3 = small.report_progress("ca", "K1.1", period="2021Q3", percent=50)
+    q4 = small.report_progress("ca", "K1.1", period="2021Q4", percent=80)
+    assert q3.effective == dt.date(2021, 9, 30)  # the quarter is past
+    assert q4.effective == dt.date(2021, 12, 1)  # the current quarter: today
+
+
+def test_a_date_after_the_years_filing_window_is_refused(small: Ledger, clock):
+    clock.set("2022-04-01T02:00:00")
+    before = small.max_position()
+    with pytest.raises(JixiaoError) as info:
+        small.award_tier("boss", "K1.1", tier="一档", effective=dt.date(2022, 3, 1))
+    assert [p.code for p in info.value.problems] == ["value.after_year"]
+    assert "2022-02-28" in info.value.message("en")
+    assert small.max_position() == before
+    late = small.award_tier("boss", "K1.1", tier="一档", effective=dt.date(2022, 2, 28))
+    assert late.effective == dt.date(2022, 2, 28)
+
+
+def test_progress_going_backwards_needs_a_reason(small: Ledger, clock):
+    clock.set("2021-12-01T02:00:00")
+    small.report_progress("ca", "K1.1", period="2021Q3", percent=70)
+    before = small.max_position()
+    with pytest.raises(JixiaoError) as info:
+        small.report_progress("ca", "K1.1", period="2021Q4", percent=60)
+    assert [p.code for p in info.value.problems] == ["cmd.progress_backwards"]
+    assert "70%" in info.value.message("en") and "2021Q3" in info.value.message("en")
+    assert small.max_position() == before
+    later = small.report_progress("ca", "K1.1", period="2021Q4", percent=60, reason="口径调整，按新口径重报")
+    assert later.percent == 60
+
+
+def test_an_entry_after_the_indicator_was_tiered_needs_a_reason(small: Ledger, clock):
+    small.award_tier("boss", "K1.1", tier="一档")
+    before = small.max_position()
+    for call in (lambda **kw: small.report_progress("ca", "K1.1", period="2021Q4", percent=90, **kw),
+                 lambda **kw: small.self_assess("ca", "K1.1", tier="二档", **kw),
+                 lambda **kw: small.attach_evidence("ca", "K1.1", file_name="b.pdf", sha256="1" * 64, size=2,
+                                                    **kw)):
+        with pytest.raises(JixiaoError) as info:
+            call()
+        assert [p.code for p in info.value.problems] == ["cmd.after_tier"]
+        assert small.max_position() == before
+    assert small.report_progress("ca", "K1.1", period="2021Q4", percent=90, reason="补报").percent == 90

@@ -28,6 +28,7 @@ PLAN_CHANGES = frozenset({ev.IndicatorAdded, ev.IndicatorRevised, ev.IndicatorWi
 NAME_LIMIT = v.NAME_LIMIT
 TEXT_LIMIT = v.TEXT_LIMIT
 KEY_LIMIT = 16_000
+TIERED_NEEDS_REASON = frozenset({ev.ProgressReported, ev.EvidenceAttached, ev.SelfAssessed})
 
 
 def withdrawn(state: PlanAggregate, indicator: str) -> bool:
@@ -92,10 +93,25 @@ class LedgerContext(LedgerBase):
             payload = {**self.envelope(actor, role, effective, reason, source, state.plan.year),
                        **self._fields(event_type, state.plan, ind, fields)}
             self._no_duplicate(file, event_type, payload)
+            self._needs_reason(file, event_type, payload)
             file.trigger(event_type, **payload)
             return [file]
 
         return self.run(decide, actor=actor, what=command)[0]
+
+    @staticmethod
+    def _needs_reason(file: IndicatorAggregate, event_type: type[ev.Event], payload: dict[str, Any]) -> None:
+        """Progress that goes backwards, and an entry on an indicator already tiered, are
+        accepted only with the reason why."""
+        if payload.get("reason", "").strip():
+            return
+        if event_type is ev.ProgressReported:
+            earlier = file.reported_before(payload["period"])
+            if earlier is not None and payload["percent"] < earlier[1]:
+                raise fail("cmd.progress_backwards", indicator=payload["indicator_id"], percent=payload["percent"],
+                           period=earlier[0], earlier=earlier[1])
+        if event_type in TIERED_NEEDS_REASON and file.tiered:
+            raise fail("cmd.after_tier", indicator=payload["indicator_id"])
 
     def _fields(self, event_type: type[ev.Event], plan: Plan, ind: Indicator,
                 fields: dict[str, Any]) -> dict[str, Any]:

@@ -36,13 +36,15 @@ class FilingCommands(LedgerContext):
             user = self.user(directory, actor)
             state = self.plan_state(self.plan_id(directory))
             assert state.plan is not None
+            when = effective
             if period:
                 v.period(period, state.plan.year)
+                when = v.default_for_period(effective, period, self.clock())
             if section and section not in {s.id for s in state.plan.sections}:
                 raise fail("cmd.unknown_section", section=section)
             role = authorise(user, "file_report", section or None)
             unit = self.unit(state.id)
-            payload = {**self.envelope(actor, role, effective, reason, source, state.plan.year),
+            payload = {**self.envelope(actor, role, when, reason, source, state.plan.year),
                        "report": report, "period": period, "section": section, "digest": digest,
                        "content": body}
             self._no_duplicate(unit, ev.ReportFiled, payload)
@@ -51,7 +53,7 @@ class FilingCommands(LedgerContext):
 
         return self.run(decide, actor=actor, what="file_report")[0]
 
-    def audit_remark(self, actor: str, remark: str, *, about: int = 0,
+    def audit_remark(self, actor: str, remark: str, *, about: int = 0, effective: dt.date | None = None,
                      source: str = "cli") -> ev.Event:
         v.text("remark", remark, TEXT_LIMIT, required=True)
 
@@ -64,7 +66,8 @@ class FilingCommands(LedgerContext):
                 raise fail("ledger.no_event", position=about)
             unit = self.unit(state.id)
             unit.trigger(ev.AuditRemarked, remark=remark, about=about,
-                         **self.envelope(actor, role, None, "", source))
+                         **self.envelope(actor, role, effective, "", source,
+                                       state.plan.year if state.plan else None))
             return [unit]
 
         return self.run(decide, actor=actor, what="audit_remark")[0]

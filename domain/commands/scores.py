@@ -24,6 +24,7 @@ class ScoreCommands(LedgerContext):
                         done: str = "", problems: str = "", next_steps: str = "",
                         effective: dt.date | None = None, reason: str = "",
                         source: str = "cli") -> ev.Event:
+        effective = v.default_for_period(effective, period, self.clock()) if v.PERIOD.match(period) else effective
         return self._record(actor, "report_progress", indicator, ev.ProgressReported, effective,
                             reason, source, check_plan=lambda plan: v.period(period, plan.year),
                             period=period, percent=v.percent(percent),

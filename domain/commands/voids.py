@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from domain import events as ev
 from domain import validate as v
 from domain.access import COMMAND_OF_KIND, authorise
@@ -47,8 +49,10 @@ class VoidCommands(LedgerContext):
             raise fail("cmd.not_voidable", position=position, kind=event.kind)
         return target, event, user, state, section
 
-    def correct(self, actor: str, position: int, *, reason: str, source: str = "cli") -> ev.Event:
-        """Void the event at `position` with a reason; the voided event stays in the log."""
+    def correct(self, actor: str, position: int, *, reason: str, effective: dt.date | None = None,
+                source: str = "cli") -> ev.Event:
+        """Void the event at `position` with a reason; the voided event stays in the log.
+        From `effective` on (default: today) the as-of views no longer count it."""
         v.text("reason", reason, 2000, required=True)
 
         def decide() -> list[Aggregate]:
@@ -69,7 +73,7 @@ class VoidCommands(LedgerContext):
                 role = authorise(user, command, section)
             target.trigger(ev.Corrected, voided=event.originator_version, voided_kind=event.kind,
                            indicator_id=getattr(event, "indicator_id", ""),
-                           **self.envelope(actor, role, None, reason, source, state.plan.year))
+                           **self.envelope(actor, role, effective, reason, source, state.plan.year))
             return [target]
 
         return self.run(decide, actor=actor, what="correct")[0]

@@ -399,7 +399,7 @@ def test_opened_from_a_checkpoint_the_app_shows_the_users_plan_with_the_events_s
         live.close()
     education = ("安溪县教育局", 2021)
     with open_ledger(db, plan=education, clock=lambda: dt.datetime(2021, 12, 20, 2, tzinfo=dt.UTC)) as other:
-        other.report_progress("yijiepin_01", "K04.1", period="2021Q4", percent=77, done="检查点之后")
+        other.report_progress("yijiepin_01", "K04.1", period="2021Q4", percent=77, done="检查点之后", reason="补录")
         position = other.last_positions[-1]
 
     with open_ledger(db, clock=TODAY) as ledger:
