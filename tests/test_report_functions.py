@@ -7,6 +7,7 @@ import ast
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,3 +94,23 @@ def test_screens_and_reports_know_neither_argparse_nor_the_command_line() -> Non
         assert "argparse" not in found, path
         # the table writers are shared: they know nothing of argparse
         assert not {m for m in found if m.startswith("tui.cli") and m != "tui.cli.output"}, (path, found)
+
+
+def test_a_past_quarters_report_is_not_changed_by_a_later_quarters_events(ledger: Ledger, clock: Any) -> None:
+    clock.set("2021-10-08T02:00:00")
+    ledger.report_progress("yijiepin", "K04.1", period="2021Q3", percent=60, done="完成申报")
+    today = dt.date(2021, 10, 8)
+
+    def rows() -> Any:
+        _, sheets, _ = build_report("quarterly", ledger, ReportQuery(period="2021Q3"), Source.of(ledger, today))
+        return sheets[0][2]
+
+    before = rows()
+    # the fourth quarter begins: a tier and a deduction dated in October
+    ledger.award_tier("yujunwei", "K04.1", tier="二档", effective=dt.date(2021, 10, 5))
+    ledger.adjust("yujunwei", "deduction", "0.5", reason="迟报", indicator="K04.1", effective=dt.date(2021, 10, 6))
+    assert rows() == before
+    # asked as of a later day, the report shows them
+    _, sheets, _ = build_report("quarterly", ledger, ReportQuery(period="2021Q3", as_of=today),
+                                Source.of(ledger, today))
+    assert sheets[0][2] != before

@@ -25,7 +25,17 @@ from projections.forms import (
 )
 from projections.self_inspection import markdown, self_inspection
 from projections.work_ledger import work_ledger, work_ledgers
-from tui.reports.base import DOCUMENTS, Built, ReportQuery, Source, moment_of, plan_or_fail, report, when
+from tui.reports.base import (
+    DOCUMENTS,
+    Built,
+    ReportQuery,
+    Source,
+    moment_of,
+    open_fold,
+    plan_or_fail,
+    report,
+    when,
+)
 
 PERIOD = re.compile(r"^(?:(\d{4}))?Q([1-4])$")
 
@@ -111,6 +121,11 @@ def quarterly_report(fold: YearFold, source: Source, query: ReportQuery) -> Buil
         return title, _quarterly_sheets(report_), msgspec.Raw(filed.encode())
     period_text = diff_filed if diff_filed is not None else query.period
     period = period_of(period_text, plan_fold) if period_text else default_period(fold, plan_fold, source.today)
+    end = q.quarter_end(period)
+    if diff_filed is None and query.as_of is None and end < source.today:
+        # a past quarter reads as of its last day: later quarters' tiers and deductions stay out
+        fold = open_fold(source.ledger, end, query.known_at)
+        plan_fold = plan_or_fail(fold, query)
     now = q.quarterly(fold, plan_fold, period, read, section=section, today=fold.clocks.as_of or source.today)
     if diff_filed is not None:
         filed, entry = _filed(fold, plan_fold, read, period, section)
