@@ -99,3 +99,13 @@ def _view_decoders(timestamp: bool) -> dict[str, tuple[type, Any, Any]]:
 
 VIEWS = _view_decoders(timestamp=True)  # for replays as known at a time
 LEAN_VIEWS = _view_decoders(timestamp=False)  # otherwise the recorded time is not needed
+
+
+def _fast(views: dict[str, tuple[type, Any, Any]]) -> dict[str, tuple[str, Any, Any, bool]]:
+    """topic -> (the entry's kind name, view decoder, entry builder, whether it voids)."""
+    return {topic: (KIND_NAMES[kind], decode, build, kind is ev.Corrected)
+            for topic, (kind, decode, build) in views.items()}
+
+
+FAST_VIEWS = _fast(VIEWS)
+LEAN_FAST_VIEWS = _fast(LEAN_VIEWS)
