@@ -17,13 +17,11 @@ order, when it is.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gc
 import sys
 import threading
 from collections.abc import Iterator
-from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -32,302 +30,27 @@ from domain import events as ev
 from domain.aggregates import apply_plan_change, indicator_id, unit_id
 from domain.codec import decode_event
 from domain.plan import Plan
+from projections.fold_entries import PlanFold, Record, UserInfo, total
+from projections.fold_state import (
+    FoldState,
+    PlanRecords,
+    StoredPlan,
+    StoredState,
+    _Encoded,
+    _records_decoder,
+    _records_encoder,
+)
+from projections.fold_views import BUILDERS, FAST_VIEWS, KIND_NAMES, LEAN_FAST_VIEWS, LEAN_VIEWS, VIEWS
 from projections.stream import UUIDS, Clocks, shared_uuid
+
+__all__ = ["LEAN_VIEWS", "STRUCTURAL", "VIEWS", "FoldState", "PlanFold", "Record", "StoredState", "UserInfo",
+           "YearFold", "total"]
 
 STRUCTURAL = (ev.UserRegistered, ev.RoleGranted, ev.RoleRevoked, ev.KeyAdded, ev.KeyRevoked,
               ev.PlanRegistered, ev.PlanLoaded, ev.IndicatorAdded, ev.IndicatorRevised,
               ev.IndicatorWithdrawn, ev.TierTableChanged, ev.DeadlinesChanged, ev.PlanApproved)
 _STRUCTURAL = frozenset(STRUCTURAL)
-
-
-# -- entries: one per voidable event, typed by kind ---------------------------------------
-class Entry(msgspec.Struct, array_like=True, gc=False, tag_field="k"):
-    """One voidable entry: enough to score and list it without re-reading the log."""
-
-    KIND: ClassVar[str] = ""
-    position: int
-    version: int
-    effective: dt.date
-
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-
-class AssignedEntry(Entry, tag=1):
-    KIND: ClassVar[str] = "Assigned"
-    section: str
-    leader: str
-    handler: str
-    deadline: dt.date | None
-    milestones: list[str]
-    liaison: str
-
-
-class ProgressEntry(Entry, tag=2):
-    KIND: ClassVar[str] = "ProgressReported"
-    period: str
-    percent: int
-
-
-class EvidenceEntry(Entry, tag=3):
-    KIND: ClassVar[str] = "EvidenceAttached"
-    size: int
-
-
-class SelfAssessedEntry(Entry, tag=4):
-    KIND: ClassVar[str] = "SelfAssessed"
-    tier: str
-
-
-class TierEntry(Entry, tag=5):
-    KIND: ClassVar[str] = "TierAwarded"
-    tier: str
-    points: Decimal
-
-
-class AdjustedEntry(Entry, tag=6):
-    KIND: ClassVar[str] = "Adjusted"
-    adjustment: str
-    amount: Decimal
-    section: str
-    basis: str
-
-
-class FindingEntry(Entry, tag=7):
-    KIND: ClassVar[str] = "FindingRecorded"
-    method: str
-    finding_source: str
-    count: int
-    per_item: Decimal
-    deduction: Decimal
-    rectify_by: dt.date | None
-
-
-class ResolvedEntry(Entry, tag=8):
-    KIND: ClassVar[str] = "FindingResolved"
-    finding: int
-    outcome: str
-
-
-class FiledEntry(Entry, tag=9):
-    KIND: ClassVar[str] = "ReportFiled"
-    report: str
-    period: str
-    section: str
-    digest: str
-    actor: str
-    recorded: dt.datetime
-
-
-class SealedEntry(Entry, tag=10):
-    KIND: ClassVar[str] = "Sealed"
-
-
-class RemarkEntry(Entry, tag=11):
-    KIND: ClassVar[str] = "AuditRemarked"
-
-
-class CorrectedEntry(Entry, tag=12):
-    KIND: ClassVar[str] = "Corrected"
-    voided: int
-    voided_kind: str
-
-
-AnyEntry = (AssignedEntry | ProgressEntry | EvidenceEntry | SelfAssessedEntry | TierEntry
-            | AdjustedEntry | FindingEntry | ResolvedEntry | FiledEntry | SealedEntry
-            | RemarkEntry | CorrectedEntry)
-
-
-class Record(msgspec.Struct, array_like=True, kw_only=True):
-    """The entries of one indicator (or of the unit) by kind, in version order, with voids."""
-
-    kinds: dict[str, list[AnyEntry]] = {}
-    voided: dict[int, CorrectedEntry] = {}  # voided version -> the correction
-    last_position: int = 0
-
-    def all(self, kind: str) -> list[Any]:
-        return self.kinds.get(kind, [])
-
-    def valid(self, kind: str) -> list[Any]:
-        """Entries of a kind that no correction voids, in the order they were recorded."""
-        entries = self.kinds.get(kind, [])
-        if not self.voided:
-            return list(entries)
-        return [e for e in entries if e.version not in self.voided]
-
-    def latest(self, kind: str) -> Any:
-        """The latest valid entry of a kind (by effective date, then recording order)."""
-        best = None
-        for e in self.kinds.get(kind, ()):
-            if e.version in self.voided:
-                continue
-            if best is None or (e.effective, e.version) >= (best.effective, best.version):
-                best = e
-        return best
-
-    def entries(self) -> list[Any]:
-        """Every entry, in the order it was recorded."""
-        return sorted((e for es in self.kinds.values() for e in es), key=lambda e: e.version)
-
-    def __len__(self) -> int:
-        return sum(len(es) for es in self.kinds.values())
-
-
-class PlanFold(msgspec.Struct, kw_only=True):
-    plan_id: UUID
-    plan: Plan | None = None
-    withdrawn: set[str] = set()
-    approved: bool = False
-    indicators: dict[str, Record] = {}
-    unit: Record = msgspec.field(default_factory=Record)
-
-    def record(self, indicator: str) -> Record:
-        return self.indicators.get(indicator) or _EMPTY
-
-    def is_withdrawn(self, indicator: str) -> bool:
-        """Whether an indicator, or the first-level indicator above it, is withdrawn."""
-        if indicator in self.withdrawn:
-            return True
-        if self.plan is None or not self.withdrawn:
-            return False
-        return any(indicator in {c.id for c in first.children}
-                   for first in self.plan.indicators if first.id in self.withdrawn)
-
-
-_EMPTY = Record()
-
-
-class UserInfo(msgspec.Struct, kw_only=True):
-    id: str
-    name: str
-    title: str = ""
-    section: str = ""
-    roles: list[str] = []
-
-
-class FoldState(msgspec.Struct, kw_only=True):
-    """Everything a fold knows, as data (to compare two folds)."""
-
-    position: int
-    plans: dict[UUID, PlanFold]
-    users: dict[str, UserInfo]
-
-
-class PlanRecords(msgspec.Struct, array_like=True):
-    """A plan's records: what a checkpoint encodes apart for each plan."""
-
-    indicators: dict[str, Record]
-    unit: Record
-
-
-class StoredPlan(msgspec.Struct, kw_only=True):
-    """One plan as a checkpoint stores it: its structure, and its records as bytes."""
-
-    plan_id: UUID
-    plan: Plan | None = None
-    withdrawn: set[str] = set()
-    approved: bool = False
-    owned: dict[UUID, str]  # aggregate id -> its indicator ("" for the unit): see `_owned`
-    records: msgspec.Raw
-
-
-class StoredState(msgspec.Struct, kw_only=True):
-    """Everything a fold knows, as a checkpoint stores it."""
-
-    position: int
-    users: dict[str, UserInfo]
-    plans: list[StoredPlan]
-
-
-_records_encoder = msgspec.msgpack.Encoder()
-_records_decoder = msgspec.msgpack.Decoder(PlanRecords)
-
-
-class _Encoded:
-    """A plan's records still as bytes, with the entries for it folded since (in order)."""
-
-    __slots__ = ("records", "waiting")
-
-    def __init__(self, records: msgspec.Raw) -> None:
-        self.records = records
-        self.waiting: list[tuple[tuple[PlanFold, str], int, type, Any, Any]] = []
-
-
-# -- building entries from events ----------------------------------------------------------
-def _entry_builders() -> dict[type, Any]:
-    """Per event kind: (the entry's kind, a function building it). Positional arguments in
-    field order (position, version, effective, then the entry's own): the fold's hot path."""
-    return {
-        ev.Assigned: lambda e, p, d, i: AssignedEntry(
-            p, e.originator_version, d, i(e.section), i(e.leader), i(e.handler), e.deadline,
-            list(e.milestones), i(e.liaison)),
-        ev.ProgressReported: lambda e, p, d, i: ProgressEntry(
-            p, e.originator_version, d, i(e.period), e.percent),
-        ev.EvidenceAttached: lambda e, p, d, i: EvidenceEntry(p, e.originator_version, d, e.size),
-        ev.SelfAssessed: lambda e, p, d, i: SelfAssessedEntry(p, e.originator_version, d, i(e.tier)),
-        ev.TierAwarded: lambda e, p, d, i: TierEntry(p, e.originator_version, d, i(e.tier), e.points),
-        ev.Adjusted: lambda e, p, d, i: AdjustedEntry(
-            p, e.originator_version, d, i(e.adjustment), e.amount, i(e.section), e.basis),
-        ev.FindingRecorded: lambda e, p, d, i: FindingEntry(
-            p, e.originator_version, d, i(e.method), i(e.finding_source), e.count, e.per_item,
-            e.deduction, e.rectify_by),
-        ev.FindingResolved: lambda e, p, d, i: ResolvedEntry(
-            p, e.originator_version, d, e.finding, i(e.outcome)),
-        ev.ReportFiled: lambda e, p, d, i: FiledEntry(
-            p, e.originator_version, d, i(e.report), i(e.period), i(e.section), e.digest, i(e.actor),
-            e.timestamp),
-        ev.Sealed: lambda e, p, d, i: SealedEntry(p, e.originator_version, d),
-        ev.AuditRemarked: lambda e, p, d, i: RemarkEntry(p, e.originator_version, d),
-        ev.Corrected: lambda e, p, d, i: CorrectedEntry(
-            p, e.originator_version, d, e.voided, i(e.voided_kind)),
-    }
-
-
-BUILDERS = _entry_builders()
-KIND_NAMES = {t: t.__name__ for t in BUILDERS}
-
-# What each entry needs of its event. Replaying the store, events of these kinds are
-# decoded into small views holding only these fields (and the clocks' two dates), which
-# skips building what the fold would throw away: texts, the originator id, the actor.
-VIEW_FIELDS: dict[type, tuple[str, ...]] = {
-    ev.Assigned: ("section", "leader", "handler", "deadline", "milestones", "liaison"),
-    ev.ProgressReported: ("period", "percent"),
-    ev.EvidenceAttached: ("size",),
-    ev.SelfAssessed: ("tier",),
-    ev.TierAwarded: ("tier", "points"),
-    ev.Adjusted: ("adjustment", "amount", "section", "basis"),
-    ev.FindingRecorded: ("method", "finding_source", "count", "per_item", "deduction", "rectify_by"),
-    ev.FindingResolved: ("finding", "outcome"),
-    ev.ReportFiled: ("report", "period", "section", "digest", "actor"),
-    ev.Sealed: (),
-    ev.AuditRemarked: (),
-    ev.Corrected: ("voided", "voided_kind"),
-}
-
-
-def _view(event_type: type, timestamp: bool) -> type:
-    info = {f.name: f for f in msgspec.structs.fields(event_type)}
-    fields: list[Any] = []
-    stamp = ("timestamp",) if timestamp or event_type is ev.ReportFiled else ()
-    for name in ("originator_version", "effective", *stamp, *VIEW_FIELDS[event_type]):
-        f = info[name]
-        if f.default is not msgspec.NODEFAULT:
-            fields.append((name, f.type, f.default))
-        elif f.default_factory is not msgspec.NODEFAULT:
-            fields.append((name, f.type, msgspec.field(default_factory=f.default_factory)))
-        else:
-            fields.append((name, f.type))
-    return msgspec.defstruct(f"{event_type.__name__}View", fields, kw_only=True, frozen=True)
-
-
-def _view_decoders(timestamp: bool) -> dict[str, tuple[type, Any, Any]]:
-    """topic (current version only) -> (event type, view decoder, entry builder)."""
-    return {t.topic(): (t, msgspec.json.Decoder(_view(t, timestamp)).decode, BUILDERS[t]) for t in VIEW_FIELDS}
-
-
-VIEWS = _view_decoders(timestamp=True)  # for replays as known at a time
-LEAN_VIEWS = _view_decoders(timestamp=False)  # otherwise the recorded time is not needed
+_UNSEEN: Any = object()
 
 
 class YearFold:
@@ -439,21 +162,21 @@ class YearFold:
         """Apply pages of stored rows (position, originator, topic, payload) as read from
         the store: the fast path of a replay. Entry kinds are decoded into views; anything
         else (people, the plan, older event versions) into its full event."""
+        if not self._encoded:  # nothing encoded: entries go straight into their records
+            return self._feed_records(pages)
         views = VIEWS if self.clocks.known_at is not None else LEAN_VIEWS
         owners = self._by_key
         filtered = self._filtered
         admits = self.clocks.admits
         apply = self.apply
-        add = self._add if self._encoded else self._put  # nothing encoded: no check per entry
+        add = self._add
         n = 0
         with _no_collection():
             for page in pages:
                 for position, originator, topic, state in page:
                     spec = views.get(topic)
                     if spec is None:
-                        oid = originator if isinstance(originator, UUID) else (
-                            UUIDS.get(originator) or UUIDS.setdefault(originator, UUID(originator)))
-                        apply(position, oid, decode_event(topic, state))
+                        apply(position, self._oid(originator), decode_event(topic, state))
                         owners = self._by_key  # the plan may have changed who owns what
                         continue
                     kind, decode, build = spec
@@ -462,9 +185,7 @@ class YearFold:
                         continue
                     owner = owners.get(originator)
                     if owner is None:
-                        oid = originator if isinstance(originator, UUID) else (
-                            UUIDS.get(originator) or UUIDS.setdefault(originator, UUID(originator)))
-                        owner = self._owners.get(oid)
+                        owner = self._owners.get(self._oid(originator))
                         if owner is None:
                             continue
                         owners[originator] = owner
@@ -473,6 +194,70 @@ class YearFold:
                     n += len(page)
                     self.position = page[-1][0]
         return n
+
+    def _feed_records(self, pages: Any) -> int:
+        """`feed_rows` when no plan's records are still encoded: each aggregate's record is
+        looked up once (again after any event that may change who owns what), and each
+        entry is built and appended in this loop, without a call per event."""
+        views = FAST_VIEWS if self.clocks.known_at is not None else LEAN_FAST_VIEWS
+        filtered = self._filtered
+        admits = self.clocks.admits
+        apply = self.apply
+        day_of = self._day
+        intern = self._intern
+        records: dict[Any, Record | None] = {}  # the aggregate's id as stored -> its record (None: no plan's)
+        record_of = self._record_of
+        n = 0
+        with _no_collection():
+            for page in pages:
+                for position, originator, topic, state in page:
+                    spec = views.get(topic)
+                    if spec is None:
+                        apply(position, self._oid(originator), decode_event(topic, state))
+                        records.clear()  # the plan may have changed who owns what
+                        continue
+                    name, decode, build, corrects = spec
+                    view = decode(state)
+                    if filtered and not admits(view, False):
+                        continue
+                    record = records.get(originator, _UNSEEN)
+                    if record is _UNSEEN:
+                        record = records[originator] = record_of(originator)
+                    if record is None:
+                        continue
+                    day = view.effective
+                    entry = build(view, position, day_of(day, day), intern)
+                    entries = record.kinds.get(name)
+                    if entries is None:
+                        record.kinds[name] = [entry]
+                    else:
+                        entries.append(entry)
+                    record.last_position = position
+                    if corrects:
+                        # the first void counts (the ledger refuses a second; an imported log may not)
+                        record.voided.setdefault(entry.voided, entry)
+                if page:
+                    n += len(page)
+                    self.position = page[-1][0]
+        return n
+
+    def _record_of(self, originator: Any) -> Record | None:
+        """The record an aggregate's entries go into (made if need be); None if no plan owns it."""
+        owner = self._owners.get(self._oid(originator))
+        if owner is None:
+            return None
+        plan, indicator = owner
+        if not indicator:
+            return plan.unit
+        record = plan.indicators.get(indicator)
+        if record is None:
+            record = plan.indicators[indicator] = Record(kinds={}, voided={})
+        return record
+
+    @staticmethod
+    def _oid(originator: Any) -> UUID:
+        return originator if isinstance(originator, UUID) else (
+            UUIDS.get(originator) or UUIDS.setdefault(originator, UUID(originator)))
 
     def feed(self, stream: Any) -> int:
         """Apply every (position, originator, event) of a stream; returns how many."""
@@ -613,7 +398,3 @@ def _owned(fold: PlanFold) -> dict[UUID, str]:
 
 def _plan_fold(pid: UUID) -> PlanFold:
     return PlanFold(plan_id=pid, withdrawn=set(), indicators={}, unit=Record(kinds={}, voided={}))
-
-
-def total(values: Any) -> Decimal:
-    return sum(values, Decimal(0))
