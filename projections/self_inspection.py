@@ -16,7 +16,7 @@ import msgspec
 from domain import events as ev
 from projections.describe import ADJUSTMENT_LABELS, OUTCOME_LABELS, SOURCE_LABELS, points
 from projections.fold import PlanFold, YearFold
-from projections.standings import Standings, finding_outcome, latest_progress, standings
+from projections.standings import Assessed, Standings, finding_outcome, latest_progress, standings
 from projections.work_ledger import Reader, people_names, section_names
 
 
@@ -88,6 +88,7 @@ class SelfInspection(msgspec.Struct, kw_only=True):
     findings: list[FindingLine]
     adjustments: list[AdjustmentLine]
     lagging: list[tuple[str, str, int, str, str]]  # id, name, percent, problems, next steps
+    self_assessed: Assessed = Assessed(total=Decimal(0), grade="")  # the unit's own assessment (自评)
 
 
 def self_inspection(year: YearFold, fold: PlanFold, read: Reader, *, today: dt.date) -> SelfInspection:
@@ -174,7 +175,7 @@ def self_inspection(year: YearFold, fold: PlanFold, read: Reader, *, today: dt.d
     return SelfInspection(unit=plan.unit, year=plan.year, title=f"{plan.unit}{plan.year}年度绩效评估自查报告",
                           as_of=year.clocks.as_of, known_at=year.clocks.known_at, standings=s,
                           categories=categories, findings=findings, adjustments=adjustments,
-                          lagging=lagging)
+                          lagging=lagging, self_assessed=s.self_assessed)
 
 
 def _veto_why(r: SelfInspection) -> str:
@@ -210,8 +211,13 @@ def markdown(r: SelfInspection) -> str:
         f"已整改或申诉办结 {sum(1 for f in r.findings if not f.voided and f.outcome)} 起"
         + (f"，尚有 {len(open_findings)} 起待整改" if open_findings else "") + "。")
     out.append("")
+    own = s.self_assessed
+    out.append(f"本单位自评得分 **{points(own.total)}** 分，自评等次为 **{own.grade}**"
+               + ("（一票否决）" if s.veto else "")
+               + ("；县考评尚未定档，以下考评得分仅含已定档指标" if not s.tiered else "") + "。")
+    out.append("")
     out.append(
-        f"年度得分 **{points(s.total)}** 分（职能工作目标 {points(s.functional)} 分，"
+        f"考评得分 **{points(s.total)}** 分（职能工作目标 {points(s.functional)} 分，"
         f"行政能力目标 {points(s.capacity)} 分，正向激励加分 {points(s.bonus.applied)} 分，"
         f"扣分 {points(s.unit_deductions.applied)} 分），等次为 **{s.grade}**"
         + ("（一票否决）" if s.veto else "") + "。")

@@ -74,6 +74,15 @@ class Capped(msgspec.Struct, kw_only=True):
     applied: Decimal
 
 
+class Assessed(msgspec.Struct, kw_only=True, frozen=True):
+    """The unit's own assessment (自评): the total its sections' self-assessed tiers give,
+    with the same adjustments, and the grade that total reaches. Kept apart from the
+    county's tiers (考评), which `total` and `grade` are."""
+
+    total: Decimal
+    grade: str
+
+
 class Standings(msgspec.Struct, kw_only=True):
     unit: str
     year: int
@@ -93,6 +102,8 @@ class Standings(msgspec.Struct, kw_only=True):
     indicators: list[IndicatorScore]
     position: int = 0
     vetoes: list[VetoLine] = []
+    self_assessed: Assessed = Assessed(total=ZERO, grade="")
+    tiered: int = 0  # leaves the county has tiered (0: `total` is not yet the county's assessment)
 
 
 def _tier_value(plan: Plan, name: str, points: Decimal) -> Decimal:
@@ -250,7 +261,10 @@ def standings(fold: PlanFold, *, today: dt.date, as_of: dt.date | None = None,
         capacity=capacity, bonus=bonus, unit_deductions=unit_ded, categories=categories,
         sections=sections, indicators=scores, position=position,
         vetoes=[VetoLine(position=e.position, effective=e.effective, section=e.section, basis=e.basis)
-                for e in vetoes])
+                for e in vetoes],
+        self_assessed=Assessed(total=projected_total,
+                               grade=lowest if vetoes else grade_for(plan.grades, projected_total)),
+        tiered=sum(1 for s in leaves if s.tier and not s.withdrawn))
 
 
 def veto_notes(s: Standings, read: Any) -> list[tuple[VetoLine, str]]:

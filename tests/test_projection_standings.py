@@ -13,6 +13,7 @@ from domain.errors import JixiaoError
 from domain.plan import Category, Grade, Indicator, Person, Plan, Rules, Section
 from domain.rules import check
 from projections.replay import replay
+from projections.self_inspection import markdown, self_inspection
 from projections.standings import standings
 from store import open_ledger
 from store.readers import log_reader
@@ -259,3 +260,21 @@ def test_an_entry_after_the_indicator_was_tiered_needs_a_reason(small: Ledger, c
         assert [p.code for p in info.value.problems] == ["cmd.after_tier"]
         assert small.max_position() == before
     assert small.report_progress("ca", "K1.1", period="2021Q4", percent=90, reason="补报").percent == 90
+
+
+def test_the_self_inspection_at_its_due_date_stands_on_the_units_own_assessment(small: Ledger, clock):
+    """Every leaf self-assessed 一档 but C1.2 二档 (0.9 of 2 points): 1.5+1.5+2+1+2+1.8 = 9.80, 优秀;
+    the county has tiered nothing yet, so its total is 0 and says so."""
+    who = {"K1.1": "ca", "K1.2": "ca", "K2.1": "cb", "K2.2": "cb", "C1.1": "ca", "C1.2": "cb"}
+    for leaf, clerk in who.items():
+        small.self_assess(clerk, leaf, tier="二档" if leaf == "C1.2" else "一档")
+    clock.set("2022-01-05T02:00:00")
+    fold = replay(log_reader(small.app), as_of=dt.date(2021, 12, 31),
+                  known_at=dt.datetime(2022, 1, 5, 8, tzinfo=dt.UTC))
+    s = standings(fold.plan_fold(), today=TODAY, as_of=dt.date(2021, 12, 31))
+    assert (s.self_assessed.total, s.self_assessed.grade) == (D("9.80"), "优秀")
+    assert (s.total, s.tiered) == (0, 0)
+    report = self_inspection(fold, fold.plan_fold(), lambda positions: {}, today=dt.date(2022, 1, 5))
+    assert (report.self_assessed.total, report.self_assessed.grade) == (D("9.80"), "优秀")
+    text = markdown(report)
+    assert "自评得分 **9.80** 分，自评等次为 **优秀**" in text and "县考评尚未定档" in text

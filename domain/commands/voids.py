@@ -52,7 +52,9 @@ class VoidCommands(LedgerContext):
     def correct(self, actor: str, position: int, *, reason: str, effective: dt.date | None = None,
                 source: str = "cli") -> ev.Event:
         """Void the event at `position` with a reason; the voided event stays in the log.
-        From `effective` on (default: today) the as-of views no longer count it."""
+        From `effective` on the as-of views no longer count it; by default from the voided
+        entry's own effective date, as if it had never counted (the known-at clock still
+        shows when it was voided)."""
         v.text("reason", reason, 2000, required=True)
 
         def decide() -> list[Aggregate]:
@@ -73,7 +75,8 @@ class VoidCommands(LedgerContext):
                 role = authorise(user, command, section)
             target.trigger(ev.Corrected, voided=event.originator_version, voided_kind=event.kind,
                            indicator_id=getattr(event, "indicator_id", ""),
-                           **self.envelope(actor, role, effective, reason, source, state.plan.year))
+                           **self.envelope(actor, role, effective or event.effective, reason, source,
+                                           state.plan.year))
             return [target]
 
         return self.run(decide, actor=actor, what="correct")[0]

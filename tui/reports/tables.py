@@ -122,7 +122,7 @@ def quarterly_report(fold: YearFold, source: Source, query: ReportQuery) -> Buil
     period_text = diff_filed if diff_filed is not None else query.period
     period = period_of(period_text, plan_fold) if period_text else default_period(fold, plan_fold, source.today)
     end = q.quarter_end(period)
-    if diff_filed is None and query.as_of is None and end < source.today:
+    if query.as_of is None and end < source.today:
         # a past quarter reads as of its last day: later quarters' tiers and deductions stay out
         fold = open_fold(source.ledger, end, query.known_at)
         plan_fold = plan_or_fail(fold, query)
