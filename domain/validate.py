@@ -80,11 +80,12 @@ def business_date(now: dt.datetime) -> dt.date:
     return now.astimezone(BUSINESS_TZ).date()
 
 
-def filing_window_end(plan_year: int) -> dt.date:
+def filing_window_end(plan_year: int, months: int = 3) -> dt.date:
     """The last business date an entry of the year may carry: the seed's filings run into
     the next year (the fourth quarter by 1-5, the internal evaluation in early February),
-    so entries about the year are accepted until the end of the next February."""
-    return dt.date(plan_year + 1, 3, 1) - dt.timedelta(days=1)
+    and a plan's deadlines may fall up to `Rules.deadline_window_months` (3) after the
+    year, so entries about the year are accepted until the end of that window."""
+    return dt.date(plan_year + 1 + months // 12, months % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def period_end(period: str) -> dt.date:

@@ -224,15 +224,15 @@ def test_an_entry_about_a_past_quarter_is_dated_to_its_end(small: Ledger, clock)
 
 
 def test_a_date_after_the_years_filing_window_is_refused(small: Ledger, clock):
-    clock.set("2022-04-01T02:00:00")
+    clock.set("2022-04-02T02:00:00")
     before = small.max_position()
     with pytest.raises(JixiaoError) as info:
-        small.award_tier("boss", "K1.1", tier="一档", effective=dt.date(2022, 3, 1))
+        small.award_tier("boss", "K1.1", tier="一档", effective=dt.date(2022, 4, 1))
     assert [p.code for p in info.value.problems] == ["value.after_year"]
-    assert "2022-02-28" in info.value.message("en")
+    assert "2022-03-31" in info.value.message("en")
     assert small.max_position() == before
-    late = small.award_tier("boss", "K1.1", tier="一档", effective=dt.date(2022, 2, 28))
-    assert late.effective == dt.date(2022, 2, 28)
+    late = small.award_tier("boss", "K1.1", tier="一档", effective=dt.date(2022, 3, 31))
+    assert late.effective == dt.date(2022, 3, 31)
 
 
 def test_progress_going_backwards_needs_a_reason(small: Ledger, clock):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +115,14 @@ def test_a_past_quarters_report_is_not_changed_by_a_later_quarters_events(ledger
     _, sheets, _ = build_report("quarterly", ledger, ReportQuery(period="2021Q3", as_of=today),
                                 Source.of(ledger, today))
     assert sheets[0][2] != before
+
+
+def test_a_bonus_past_its_cap_says_how_much_was_cut(ledger: Ledger, clock: Any) -> None:
+    cap = ledger.plan_state().plan.scoring.bonus_cap  # type: ignore[union-attr]
+    ledger.adjust("yujunwei", "bonus", cap, reason="省级表彰")
+    ledger.adjust("yujunwei", "bonus", "0.5", reason="市级表彰")
+    today = business_date(clock())
+    _, sheets, s = build_report("standings", ledger, ReportQuery(), Source.of(ledger, today))
+    assert (s.bonus.raw, s.bonus.applied) == (cap + Decimal("0.5"), cap)
+    row = next(r for r in sheets[0][2] if r[0] == "正向激励加分")
+    assert row[2] == cap and "超出上限的 0.50 分不计" in row[1]

@@ -58,11 +58,16 @@ class StandingsScreen(LedgerScreen):
         if s.veto:
             total.append(f"（{t('st.veto')}）" if self.japp.lang == "zh" else f" ({t('st.veto')})",
                          style="bold red")
-        total.append(f"   {t('st.projected' if wide else 'col.projected')} {points(s.projected_total)}")
+        total.append(f"   {t('st.projected' if wide else 'col.projected')} {points(s.self_assessed.total)}"
+                     f" {s.self_assessed.grade}")
         total.append(f"   {t('st.bonus')} +{points(s.bonus.applied)}/{points(s.bonus.cap)}")
+        if s.bonus.raw > s.bonus.cap:
+            total.append(t("st.capped", cut=points(s.bonus.raw - s.bonus.cap)), style="yellow")
         total.append(f"   {t('st.unit_deductions' if wide else 'col.deductions')} "
                      f"-{points(s.unit_deductions.applied)}"
                      f"/{points(s.unit_deductions.cap)}")
+        if s.unit_deductions.raw > s.unit_deductions.cap:
+            total.append(t("st.capped", cut=points(s.unit_deductions.raw - s.unit_deductions.cap)), style="yellow")
         self.query_one("#st-total", Static).update(total)
 
         # the quarterly trend costs a filter of the records per quarter: drawn right after
