@@ -354,3 +354,15 @@ CATALOGUE.update({
     "xlsx.no_handler": ("指标 {id} 没有承办人", "indicator {id} has no handler (承办人)"),
     "file.xlsx_sheets": ("缺少工作表：{sheets}", "missing sheets: {sheets}"),
 })
+
+CATALOGUE.update({
+    # where exports may go (tui/outfile.py)
+    "export.ledger_file": ("拒绝写入：这是台账自身的文件（数据库、审计索引、检查点或日志）",
+                           "refused: this is one of the ledger's own files (database, audit index, "
+                           "checkpoint or log)"),
+    "export.exists": ("文件已存在；覆盖请加 --force（界面中再按一次导出确认）",
+                      "the file exists; add --force to overwrite it (in the dialog: export again to confirm)"),
+    "export.path_in_name": ("远程会话中只能给出文件名（不含路径），文件保存在本人的导出目录",
+                            "in a remote session give a file name only (no path): exports go to your own "
+                            "export folder"),
+})

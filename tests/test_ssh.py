@@ -236,7 +236,7 @@ def test_the_authorized_keys_lines_force_each_users_own_session(server: Server) 
     lines = result.stdout.splitlines()
     assert len(lines) == 2
     for line, who in zip(lines, ("liuyuqin", "yijiepin"), strict=True):
-        assert line.startswith(f'restrict,pty,command="{PROGRAM} --db {server.db} tui --as {who}" ssh-ed25519 ')
+        assert line.startswith(f'restrict,pty,command="{PROGRAM} --db {server.db} tui --as {who} --ssh" ssh-ed25519 ')
         assert line.endswith(f" jixiao:{who}")
 
 
@@ -289,6 +289,36 @@ def test_a_command_sent_by_the_client_is_ignored(server: Server) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1, result.stderr
     assert "escaped" not in result.stdout and "root:" not in result.stdout
+
+
+def test_the_export_dialog_cannot_reach_the_ledgers_files(server: Server) -> None:
+    """The attack: type the ledger's own path into the export dialog. Over SSH the dialog
+    takes a plain file name only, and writes into the person's export folder."""
+    top = _top(server.db)
+    session = server.open("yijiepin")
+    server.wait_for(session, "易婕频（yijiepin）")
+    server.keys_in(session, "6")
+    server.wait_for(session, "季度报表")
+    server.keys_in(session, "x")
+    screen = server.wait_for(session, "jixiao-")  # the proposed name, without any folder
+    assert "/" not in screen.split("jixiao-")[0].splitlines()[-1]
+    server.keys_in(session, "Tab")  # from the format to the file name
+    for attempt in (server.db, "../jixiao.db", server.db + ".audit.db"):
+        server.keys_in(session, "C-u")
+        server.keys_in(session, attempt, literal=True)
+        server.keys_in(session, "Enter")
+        server.wait_for(session, "只能给出文件名")
+    server.keys_in(session, "C-u")
+    server.keys_in(session, "q3.xlsx", literal=True)
+    server.keys_in(session, "Enter")
+    exported = Path(server.db).parent / "exports" / "yijiepin" / "q3.xlsx"
+    _until(exported.exists)
+    server.keys_in(session, "q")
+    assert exported.read_bytes()[:2] == b"PK"
+    assert Path(server.db).read_bytes()[:15] == b"SQLite format 3"
+    assert _top(server.db) == top
+    verified = jixiao("verify", db=server.db)
+    assert verified.returncode == 0 and "intact" in verified.stdout, verified.stderr
 
 
 def test_no_terminal_is_refused_clearly_and_logged(server: Server) -> None:

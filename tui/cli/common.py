@@ -12,12 +12,18 @@ import store
 from domain.commands import Ledger
 from domain.plan import Plan
 from store import resolve_db
+from tui.outfile import Destination
 
 DEFAULT_ACTOR = "admin"
 
 
 def open_ledger(args: argparse.Namespace, *, create: bool = False) -> Ledger:
     return store.open_ledger(getattr(args, "db", None), create=create)
+
+
+def destination_of(args: argparse.Namespace) -> Destination:
+    """Where this command's -o may write: never the ledger's files, over a file only with --force."""
+    return Destination(getattr(args, "db", None), force=bool(getattr(args, "force", False)))
 
 
 def actor_of(args: argparse.Namespace) -> str:

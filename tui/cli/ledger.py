@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from domain.command_schemas import SCHEMAS, Assign
 from domain.errors import JixiaoError, fail
 from domain.plan_io import bundled_plan, load_plan
 from domain.rules import check
-from tui.cli.common import DEFAULT_ACTOR, actor_of, lang_of, open_ledger, positive, usage
+from tui.cli.common import DEFAULT_ACTOR, actor_of, destination_of, lang_of, open_ledger, positive, usage
 from tui.cli.db import prepare_views
 from tui.cli.output import render_table, to_json
 from tui.cli.schema_args import add_command, command_of
@@ -41,6 +42,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("export", parents=[common], help="write every event as JSON lines")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.add_argument("--force", action="store_true", help="overwrite the -o file if it exists")
     p.set_defaults(handler=export)
 
     p = sub.add_parser("import", parents=[common], help="load an export into an empty ledger")
@@ -216,11 +218,8 @@ class ExportedEvent(msgspec.Struct, array_like=False):
 
 def export(args: argparse.Namespace) -> int:
     encoder = msgspec.json.Encoder()
-    with open_ledger(args) as ledger:
-        try:
-            out = open(args.output, "wb") if args.output else sys.stdout.buffer
-        except OSError as exc:
-            raise fail("file.unwritable", where=args.output, detail=exc) from None
+    with open_ledger(args) as ledger, contextlib.ExitStack() as stack:
+        out = stack.enter_context(destination_of(args).open(args.output)) if args.output else sys.stdout.buffer
         try:
             start = 1
             while True:
@@ -233,10 +232,10 @@ def export(args: argparse.Namespace) -> int:
                         originator_version=row.originator_version, topic=row.topic,
                         state=msgspec.Raw(row.state))) + b"\n")
                 start = rows[-1].id + 1
+        except OSError as exc:
+            raise fail("file.unwritable", where=args.output or "-", detail=exc) from None
         finally:
-            if args.output:
-                out.close()
-            else:
+            if not args.output:
                 out.flush()
     return 0
 

@@ -12,7 +12,7 @@ from domain.plan_io import bundled_plan, bundled_plan_text, dump_toml, load_plan
 from domain.rules import check
 from projections.plan_tree import TREE_HEADERS, plan_rows, plan_summary, plan_tree
 from tui.cli import plan_import
-from tui.cli.common import lang_of, ledger_plan
+from tui.cli.common import destination_of, lang_of, ledger_plan
 from tui.cli.output import deliver, render_table, to_json
 
 SUMMARY = {
@@ -36,12 +36,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("file", nargs="?", help="a .toml or .xlsx plan (default: the ledger's or bundled)")
     p.add_argument("--format", choices=("table", "json", "csv", "md"), default="table")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.add_argument("--force", action="store_true", help="overwrite the -o file if it exists")
     p.set_defaults(handler=show)
 
     p = psub.add_parser("export", parents=[common], help="write a plan out as TOML or Excel")
     p.add_argument("file", nargs="?", help="a .toml or .xlsx plan (default: the ledger's or bundled)")
     p.add_argument("--format", choices=("toml", "xlsx"), default="toml")
     p.add_argument("-o", "--output", help="output file (required for xlsx)")
+    p.add_argument("--force", action="store_true", help="overwrite the -o file if it exists")
     p.set_defaults(handler=export)
 
 
@@ -110,7 +112,7 @@ def show(args: argparse.Namespace) -> int:
         text = render_table(TREE_HEADERS[_lang(args)], plan_rows(plan), fmt)
         if fmt == "table":
             text = f"{plan.title}\n\n{text}"
-    deliver(text, getattr(args, "output", None))
+    deliver(text, getattr(args, "output", None), destination_of(args))
     return 0
 
 
@@ -120,8 +122,9 @@ def export(args: argparse.Namespace) -> int:
         if not args.output:
             print("xlsx needs -o FILE", file=sys.stderr)
             return 2
+        destination_of(args).refuse_early(args.output)
         write_plan(plan, args.output, "xlsx")
     else:
-        deliver(dump_toml(plan), args.output)
+        deliver(dump_toml(plan), args.output, destination_of(args))
     return 0
 

@@ -11,7 +11,7 @@ from domain.errors import fail
 from domain.plan_io import write_plan
 from domain.rules import check
 from projections.plan_import import TEXT, report_lines
-from tui.cli.common import lang_of
+from tui.cli.common import destination_of, lang_of
 
 
 def register(psub: Any, common: argparse.ArgumentParser) -> None:
@@ -35,6 +35,7 @@ def import_cmd(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in (".toml", ".xlsx"):
         print(t["suffix"].format(path=out), file=sys.stderr)
         return 2
+    destination_of(args).path_of(args.output)  # never one of the ledger's own files
     if out.exists() and not args.force:
         print(t["exists"].format(path=out), file=sys.stderr)
         return 1

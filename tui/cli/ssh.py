@@ -2,12 +2,13 @@
 
 Each registered key becomes one authorized_keys line that forces the TUI as its owner:
 
-    restrict,pty,command="/path/to/jixiao --db /path/to/ledger tui --as USER" ssh-ed25519 AAAA... jixiao:USER
+    restrict,pty,command="/path/to/jixiao --db /path/to/ledger tui --as USER --ssh" ssh-ed25519 AAAA... jixiao:USER
 
 Whatever command the client sends is ignored (sshd keeps it in SSH_ORIGINAL_COMMAND,
 which jixiao never reads). Used as sshd's AuthorizedKeysCommand the lines are read from
 the ledger at each login, so a revoked key or a user whose roles were all revoked is
-refused at once.
+refused at once. `--ssh` confines the session's exports to the person's own export folder
+under the ledger's data directory (tui/outfile.py).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def _safe_word(text: str) -> bool:
 
 
 def key_line(program: str, db: str, user: str, public_key: str) -> str:
-    command = shlex.join([program, "--db", db, "tui", "--as", user])
+    command = shlex.join([program, "--db", db, "tui", "--as", user, "--ssh"])
     quoted = command.replace("\\", "\\\\").replace('"', '\\"')
     return f'{OPTIONS},command="{quoted}" {public_key} jixiao:{user}'
 

@@ -18,10 +18,14 @@ from domain.plan_io import bundled_plan
 from store import FileDamaged, Location, open_ledger, open_store, resolve_db
 from tui.cli.common import actor_of, lang_of
 from tui.i18n import label
+from tui.outfile import Destination
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("tui", parents=[common], help="open the terminal UI (the default)")
+    p.add_argument("--ssh", action="store_true",
+                   help="a forced-command SSH session (set by `ssh authorized-keys`): exports go "
+                        "only into the person's export folder under the ledger's data directory")
     p.set_defaults(handler=run)
 
 
@@ -76,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
     from tui.app import JixiaoApp  # Textual: only when the terminal UI opens
 
     with ledger:
-        app = JixiaoApp(ledger, actor_of(args), lang=lang)
+        exports = Destination.confined(ledger.db, actor_of(args)) if getattr(args, "ssh", False) else None
+        app = JixiaoApp(ledger, actor_of(args), lang=lang, exports=exports)
         code = app.run()
     return code or 0
 
