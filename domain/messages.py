@@ -366,3 +366,20 @@ CATALOGUE.update({
                             "in a remote session give a file name only (no path): exports go to your own "
                             "export folder"),
 })
+
+CATALOGUE.update({
+    # who you are on the command line (domain/access_accounts.py), who may void (domain/access_void.py)
+    "auth.empty_actor": ("--as 不能为空", "--as must name a user"),
+    "auth.account_not_bound": ("系统账户 {account} 未绑定到用户 {user}（也未绑定到管理员），不能以其身份操作",
+                               "operating-system account {account} is bound neither to {user} nor to an "
+                               "admin: it cannot act as {user}"),
+    "auth.void_not_author": ("{user} 只能作废本人录入的记录；此记录由 {author} 录入，请股室负责人或领导小组作废",
+                             "{user} may void only their own entries; this one was recorded by {author}: "
+                             "ask the section head or the leadership group"),
+    "cmd.last_admin_account": ("{account} 是最后一个绑定到管理员的系统账户，不能解除（否则无人能再管理账户）",
+                               "{account} is the last account bound to an admin: unbinding it would leave "
+                               "nobody to manage accounts"),
+    "cmd.account_name": ("系统账户名无效：{account}", "not a valid account name: {account}"),
+    "cmd.account_unchanged": ("账户 {account} 与用户 {user} 的绑定未改变",
+                              "account {account} is already so for {user}"),
+})

@@ -13,12 +13,13 @@ import msgspec
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain import events as ev
+from domain.access_accounts import bind_account, bind_creator
 from domain.codec import decode_event
 from domain.command_schemas import SCHEMAS, Assign
 from domain.errors import JixiaoError, fail
 from domain.plan_io import bundled_plan, load_plan
 from domain.rules import check
-from tui.cli.common import DEFAULT_ACTOR, actor_of, destination_of, lang_of, open_ledger, positive, usage
+from tui.cli.common import DEFAULT_ACTOR, actor_of, destination_of, lang_of, open_ledger, os_account, positive, usage
 from tui.cli.db import prepare_views
 from tui.cli.output import render_table, to_json
 from tui.cli.schema_args import add_command, command_of
@@ -64,8 +65,11 @@ def init(args: argparse.Namespace) -> int:
 
         prepare_views(ledger.db, lang_of(args))  # on PostgreSQL: the read models' tables beside the events
         # a new ledger is created by its admin; loading into one in use is a command
-        actor = actor_of(args) if ledger.max_position() else DEFAULT_ACTOR
+        new = not ledger.max_position()
+        actor = DEFAULT_ACTOR if new else actor_of(args)
         events = ledger.bootstrap(plan, actor=actor, replace=args.replace)
+        if new and bind_creator(ledger, os_account()):  # the creator's account acts as the admin
+            _say(f"account {os_account()} bound to {DEFAULT_ACTOR}")
         if events:
             _say(f"{ledger.db}: {plan.unit} {plan.year} · {len(events)} events recorded")
         else:
@@ -120,6 +124,13 @@ def _register_users(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("fingerprint", help="SHA256:... as shown by `users list`")
     p.add_argument("--reason", default="")
     p.set_defaults(handler=_users_revoke_key)
+    for name, unbind in (("bind", False), ("unbind", True)):
+        p = usub.add_parser(name, parents=[common],
+                            help=f"{name} an operating-system account {'from' if unbind else 'to'} a user "
+                                 "(who may use --as USER from it)")
+        p.add_argument("user")
+        p.add_argument("account", help="the operating-system login name")
+        p.set_defaults(handler=_users_bind, unbind=unbind)
     p = usub.add_parser("list", parents=[common], help="list users")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=_users_list)
@@ -159,17 +170,25 @@ def _users_revoke_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def _users_bind(args: argparse.Namespace) -> int:
+    with open_ledger(args) as ledger:
+        bind_account(ledger, actor_of(args), args.user, args.account, unbind=args.unbind)
+        _say(f"account {args.account} {'unbound from' if args.unbind else 'bound to'} {args.user}")
+    return 0
+
+
 def _users_list(args: argparse.Namespace) -> int:
     with open_ledger(args) as ledger:
         users = ledger.directory().users.values()
     rows = [{"id": u.id, "name": u.name, "roles": u.roles, "section": u.section, "title": u.title,
-             "keys": sorted(u.keys)} for u in users]
+             "keys": sorted(u.keys), "accounts": list(u.accounts)} for u in users]
     if args.format == "json":
         _say(to_json(rows))
     else:
-        sys.stdout.write(render_table(["id", "name", "roles", "section", "title", "keys"],
+        sys.stdout.write(render_table(["id", "name", "roles", "section", "title", "keys", "accounts"],
                                       [[r["id"], r["name"], ",".join(r["roles"]), r["section"],
-                                        r["title"], len(r["keys"])] for r in rows], "table"))
+                                        r["title"], len(r["keys"]), ",".join(r["accounts"])] for r in rows],
+                                      "table"))
     return 0
 
 

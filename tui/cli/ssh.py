@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 from store import Location, open_ledger, resolve_db
-from tui.cli.common import usage
+from tui.cli.common import check_identity, usage
 
 OPTIONS = "restrict,pty"
 
@@ -78,6 +78,7 @@ def authorized_keys(args: argparse.Namespace) -> int:
     db = resolve_db(getattr(args, "db", None))
     program = args.program or program_path()
     with open_ledger(db, create=False) as ledger:
+        check_identity(ledger, args)
         users = ledger.directory().users
     lines = []
     for user in sorted(users.values(), key=lambda u: u.id):

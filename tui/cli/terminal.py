@@ -12,11 +12,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from domain.access_accounts import bind_creator
 from domain.demo import generate
 from domain.errors import JixiaoError
 from domain.plan_io import bundled_plan
 from store import FileDamaged, Location, open_ledger, open_store, resolve_db
-from tui.cli.common import actor_of, lang_of
+from tui.cli.common import actor_of, check_identity, lang_of, os_account
 from tui.i18n import label
 from tui.outfile import Destination
 
@@ -40,7 +41,13 @@ def open_or_create(args: argparse.Namespace, *, ask: Any = None) -> Any:
     db = resolve_db(getattr(args, "db", None))
     first = not Location.of(db).is_postgres and not Path(db).exists()
     ledger = open_ledger(db, create=first)
-    if first or not ledger.max_position():
+    if ledger.max_position():
+        try:
+            check_identity(ledger, args)
+        except BaseException:
+            ledger.close()
+            raise
+    else:
         plan = bundled_plan()
         ask = ask or _ask_terminal
         if ask(label("app.demo_offer", lang)):
@@ -51,6 +58,7 @@ def open_or_create(args: argparse.Namespace, *, ask: Any = None) -> Any:
             ledger = open_ledger(db, create=False)
         else:
             ledger.bootstrap(plan, source="tui")
+        bind_creator(ledger, os_account(), source="tui")  # the creator's account acts as the admin
         print(label("app.created", lang, where=db, unit=plan.unit, year=plan.year), file=sys.stderr)
     return ledger
 
