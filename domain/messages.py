@@ -379,6 +379,13 @@ CATALOGUE.update({
     "cmd.last_admin_account": ("{account} 是最后一个绑定到管理员的系统账户，不能解除（否则无人能再管理账户）",
                                "{account} is the last account bound to an admin: unbinding it would leave "
                                "nobody to manage accounts"),
+    "store.disk_full": ("磁盘已满：本次未写入任何内容，此前已确认的记录均完好；请腾出空间后重试（{detail}）",
+                        "disk full: nothing of this command was written, everything recorded before is "
+                        "kept; free some space and try again ({detail})"),
+    "file.too_deep": ("文件嵌套过深，不是考评方案", "the file is nested too deeply to be a plan"),
+    "file.too_large": ("文件过大（{actual} 字节，上限 {allowed}），不是考评方案",
+                       "the file is too large to be a plan ({actual} bytes, at most {allowed})"),
+    "problems.more": ("……只列出前 {shown} 处，共 {n} 处", "… only the first {shown} shown, of {n}"),
     "cmd.account_name": ("系统账户名无效：{account}", "not a valid account name: {account}"),
     "cmd.account_unchanged": ("账户 {account} 与用户 {user} 的绑定未改变",
                               "account {account} is already so for {user}"),

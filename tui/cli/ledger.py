@@ -68,12 +68,13 @@ def init(args: argparse.Namespace) -> int:
         new = not ledger.max_position()
         actor = DEFAULT_ACTOR if new else actor_of(args)
         events = ledger.bootstrap(plan, actor=actor, replace=args.replace)
-        if new and bind_creator(ledger, os_account()):  # the creator's account acts as the admin
-            _say(f"account {os_account()} bound to {DEFAULT_ACTOR}")
+        bound = new and bind_creator(ledger, os_account())  # the creator's account acts as the admin
         if events:
             _say(f"{ledger.db}: {plan.unit} {plan.year} · {len(events)} events recorded")
         else:
             _say(f"{ledger.db}: {plan.unit} {plan.year} already loaded; nothing to do")
+        if bound:
+            _say(f"account {os_account()} bound to {DEFAULT_ACTOR}")
     return 0
 
 

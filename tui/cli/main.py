@@ -69,16 +69,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             parser.parse_args([args.command, "--help"])
             return 2
+    logging.raiseExceptions = False  # a log that cannot be written (a full disk) prints no traceback
     _log_refusals(args)
     if args.command in (None, "tui") and not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _no_terminal(args)
     try:
         return handler(args)
     except JixiaoError as exc:
-        print(exc.message(lang_of(args)), file=sys.stderr)
+        print(_first_problems(exc, lang_of(args)), file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0
+
+
+SHOWN = 50  # thousands of problems (a plan's faults): the first ones and the count
+
+
+def _first_problems(exc: JixiaoError, lang: str) -> str:
+    text = "\n".join(p.message(lang) for p in exc.problems[:SHOWN])
+    if len(exc.problems) > SHOWN:
+        text += "\n" + render("problems.more", lang, shown=str(SHOWN), n=str(len(exc.problems)))
+    return text
 
 
 def _no_terminal(args: argparse.Namespace) -> int:
