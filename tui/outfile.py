@@ -29,6 +29,7 @@ class Destination:
     ledger: str | None
     force: bool = False
     folder: Path | None = None
+    stream: bool = False  # a command sent over SSH: a workbook too goes to standard output
     files: LedgerFiles = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -26,8 +26,8 @@ from pathlib import Path
 from domain.errors import JixiaoError
 from domain.messages import render
 from store import Location, resolve_db
-from tui.cli import chain, db, demo, internal, ledger, plan, ranking, report, ssh, terminal
-from tui.cli.common import lang_of
+from tui.cli import chain, db, demo, internal, ledger, plan, ranking, remote, report, ssh, terminal
+from tui.cli.common import actor_of, lang_of
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -42,6 +42,8 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
                              "(default: $JIXIAO_DB, else the per-user data dir)")
     parser.add_argument("--as", dest="actor", default=default, metavar="USER",
                         help="act as this user (default: the ledger's admin)")
+    parser.add_argument("--remote", action="store_true", default=False if top else argparse.SUPPRESS,
+                        help=argparse.SUPPRESS)  # a command sent over SSH: results only to standard output
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,6 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     logging.raiseExceptions = False  # a log that cannot be written (a full disk) prints no traceback
     _log_refusals(args)
+    sent = os.environ.get("SSH_ORIGINAL_COMMAND")
+    if args.command == "tui" and getattr(args, "ssh", False) and sent:  # a command sent over SSH
+        try:
+            return remote.run_remote(resolve_db(args.db), actor_of(args), sent, main)
+        except JixiaoError as exc:
+            print(_first_problems(exc, lang_of(args)), file=sys.stderr)
+            return 1
     if args.command in (None, "tui") and not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _no_terminal(args)
     try:
@@ -109,6 +118,9 @@ def _log_refusals(args: argparse.Namespace) -> None:
         path = db + ".log"
     if not path:
         return
+    logger = logging.getLogger("jixiao")
+    if any(getattr(h, "baseFilename", None) == os.path.abspath(path) for h in logger.handlers):
+        return  # already there (a command sent over SSH runs inside its session's call)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.close(fd)

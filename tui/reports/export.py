@@ -18,11 +18,15 @@ def emit(title: str, sheets: list[Sheet], data: Any, fmt: str, output: str | Non
     """Write the report in `fmt` to `output` (standard output if None; xlsx needs a file),
     a file only where `destination` allows it."""
     if fmt == "xlsx":
-        if not output:
+        if not output and not destination.stream:
             raise fail("value.required", field="-o FILE")
         buffer = io.BytesIO()  # the whole workbook first: a refused or failed write leaves nothing half-made
         write_xlsx_table(buffer, sheets, title_rows=[[title]])
-        destination.write(output, buffer.getvalue())
+        if output:
+            destination.write(output, buffer.getvalue())
+        else:
+            sys.stdout.buffer.write(buffer.getvalue())
+            sys.stdout.flush()
         return
     if document is not None:
         text = document
