@@ -48,6 +48,8 @@ class Destination:
 
     def path_of(self, name: str) -> Path:
         """The file `name` means, refused if it is the ledger's or outside the session's folder."""
+        if self.stream:  # a command sent over SSH writes no file on the server at all
+            raise fail("ssh.refused", where=name)
         if self.folder is not None:
             if (not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name
                     or name != name.strip()):

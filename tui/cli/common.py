@@ -64,7 +64,7 @@ def check_identity(ledger: Ledger, args: argparse.Namespace) -> None:
 def destination_of(args: argparse.Namespace) -> Destination:
     """Where this command's -o may write: never the ledger's files, over a file only with --force."""
     if getattr(args, "remote", False):  # sent over SSH: standard output only, an xlsx too
-        return Destination(getattr(args, "db", None), folder=Path("/nonexistent"), stream=True)
+        return Destination(getattr(args, "db", None), stream=True)
     return Destination(getattr(args, "db", None), force=bool(getattr(args, "force", False)))
 
 

@@ -5,10 +5,11 @@ Each registered key becomes one authorized_keys line that forces the TUI as its 
     restrict,pty,command="/path/to/jixiao --db /path/to/ledger tui --as USER --ssh" ssh-ed25519 AAAA... jixiao:USER
 
 A command the client sends (sshd keeps it in SSH_ORIGINAL_COMMAND) runs only if it is
-on the read-only allow-list of tui/cli/remote.py; anything else is refused and logged. Used as sshd's AuthorizedKeysCommand the lines are read from
-the ledger at each login, so a revoked key or a user whose roles were all revoked is
-refused at once. `--ssh` confines the session's exports to the person's own export folder
-under the ledger's data directory (tui/outfile.py).
+on the read-only allow-list of tui/cli/remote.py; anything else is refused and logged.
+Used as sshd's AuthorizedKeysCommand the lines are read from the ledger at each login,
+so a revoked key or a user whose roles were all revoked is refused at once. `--ssh`
+confines the session's exports to the person's own export folder under the ledger's data
+directory (tui/outfile.py).
 """
 
 from __future__ import annotations
