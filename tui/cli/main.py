@@ -42,14 +42,14 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
                              "(default: $JIXIAO_DB, else the per-user data dir)")
     parser.add_argument("--as", dest="actor", default=default, metavar="USER",
                         help="act as this user (default: the ledger's admin)")
-    parser.add_argument("--remote", action="store_true", default=False if top else argparse.SUPPRESS,
-                        help=argparse.SUPPRESS)  # a command sent over SSH: results only to standard output
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jixiao", description="绩效台账 · performance-evaluation ledger")
     parser.add_argument("--version", action="version", version=f"jixiao {version('jixiao')}")
     _common(parser, top=True)
+    parser.add_argument("--remote", action="store_true",
+                        help=argparse.SUPPRESS)  # a command sent over SSH: results only to standard output
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
     _common(common, top=False)

@@ -67,4 +67,4 @@ def run_remote(db: str, user: str, command: str, main: Callable[[Sequence[str]],
     except Exception:
         refusals.warning("refused: actor=%s command=ssh: %s", user, command.strip()[:200])
         raise
-    return main(["--db", db, "--as", user, words[0], "--remote", *words[1:]])
+    return main(["--db", db, "--as", user, "--remote", *words])
