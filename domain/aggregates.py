@@ -101,6 +101,7 @@ class User(msgspec.Struct, kw_only=True):
     section: str = ""
     roles: list[str] = []
     keys: dict[str, str] = {}  # fingerprint -> public key line
+    accounts: list[str] = []  # operating-system accounts bound to this user (`--as`)
 
 
 class DirectoryAggregate(Aggregate):
@@ -110,7 +111,8 @@ class DirectoryAggregate(Aggregate):
         self.plans: dict[tuple[str, int], UUID] = {}
 
     def _copy_state(self) -> None:
-        self.users = {k: msgspec.structs.replace(u, roles=list(u.roles), keys=dict(u.keys))
+        self.users = {k: msgspec.structs.replace(u, roles=list(u.roles), keys=dict(u.keys),
+                                                 accounts=list(u.accounts))
                       for k, u in self.users.items()}
         self.plans = dict(self.plans)
 
@@ -132,6 +134,12 @@ class DirectoryAggregate(Aggregate):
                 self.users[event.user].keys[event.fingerprint] = event.public_key
             case ev.KeyRevoked():
                 self.users[event.user].keys.pop(event.fingerprint, None)
+            case ev.AccountBound():
+                if event.account not in self.users[event.user].accounts:
+                    self.users[event.user].accounts.append(event.account)
+            case ev.AccountUnbound():
+                if event.account in self.users[event.user].accounts:
+                    self.users[event.user].accounts.remove(event.account)
             case ev.PlanRegistered():
                 self.plans[(event.unit, event.year)] = event.plan_id
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import msgspec
 
 from domain import events as ev
+from domain.access_accounts import bind_account
 from domain.command_schemas import POSITIONAL, Name, Reason, SectionId, UserId
 from domain.errors import fail
 from domain.schema import Cli, Command, facts
@@ -83,4 +84,20 @@ class RevokeKey(Command, kw_only=True):
         return ledger.revoke_key(actor, self.user, self.fingerprint, reason=self.reason, source=source)
 
 
-PEOPLE_SCHEMAS: tuple[type[Command], ...] = (AddUser, GrantRole, AddKey, RevokeKey)
+class BindAccount(Command, kw_only=True):
+    change: Literal["bind", "unbind"]
+    user: Annotated[UserId, POSITIONAL]
+    account: Annotated[str, POSITIONAL, msgspec.Meta(max_length=64), facts(help="the operating-system login name")]
+
+    kind = "users_bind"
+    permissions = ("manage_users",)
+    cli = (Cli("bind", "bind an operating-system account to a user (who may use --as USER from it)",
+               fixed={"change": "bind"}),
+           Cli("unbind", "unbind an operating-system account from a user", fixed={"change": "unbind"}))
+
+    def call(self, ledger: Ledger, actor: str, *, source: str, **context: Any) -> ev.Event:
+        return bind_account(ledger, actor, self.user, self.account, unbind=self.change == "unbind",
+                            source=source)
+
+
+PEOPLE_SCHEMAS: tuple[type[Command], ...] = (AddUser, GrantRole, AddKey, RevokeKey, BindAccount)

@@ -53,6 +53,14 @@ class WriteConflict(JixiaoError):
         super().__init__(Problem(code="ledger.conflict", params={"attempts": "1", "detail": detail}))
 
 
+class StoreFull(JixiaoError):
+    """The disk (or the database's space) is full: nothing of the refused write was kept,
+    everything acknowledged before it is (raised by the store; never retried)."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(Problem(code="store.disk_full", params={"detail": detail}))
+
+
 class StoreUnreachable(JixiaoError):
     """The store did not answer: a server restarting or out of reach, a file locked for
     too long (raised by the store, its detail without any password)."""

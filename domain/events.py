@@ -77,6 +77,18 @@ class KeyRevoked(Event, frozen=True):
     fingerprint: str
 
 
+class AccountBound(Event, frozen=True):
+    """An operating-system account may act on the command line as `user` (`--as`)."""
+
+    user: str
+    account: str
+
+
+class AccountUnbound(Event, frozen=True):
+    user: str
+    account: str
+
+
 class PlanRegistered(Event, frozen=True):
     plan_id: UUID
     unit: str
@@ -257,6 +269,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     SelfAssessed, TierAwarded, Adjusted, FindingRecorded, FindingResolved, ReportFiled,
     Sealed, AuditRemarked, Corrected,
     BonusPoolSet, InternalMethodSet, SectionRated, StaffRated, InternalResultsLocked,
+    AccountBound, AccountUnbound,
 )
 
 SCORE_KINDS = frozenset({"TierAwarded", "Adjusted", "FindingRecorded", "FindingResolved",

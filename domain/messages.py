@@ -362,3 +362,42 @@ CATALOGUE.update({
     "xlsx.no_handler": ("指标 {id} 没有承办人", "indicator {id} has no handler (承办人)"),
     "file.xlsx_sheets": ("缺少工作表：{sheets}", "missing sheets: {sheets}"),
 })
+
+CATALOGUE.update({
+    # where exports may go (tui/outfile.py)
+    "export.ledger_file": ("拒绝写入：这是台账自身的文件（数据库、审计索引、检查点或日志）",
+                           "refused: this is one of the ledger's own files (database, audit index, "
+                           "checkpoint or log)"),
+    "export.exists": ("文件已存在；覆盖请加 --force（界面中再按一次导出确认）",
+                      "the file exists; add --force to overwrite it (in the dialog: export again to confirm)"),
+    "export.path_in_name": ("远程会话中只能给出文件名（不含路径），文件保存在本人的导出目录",
+                            "in a remote session give a file name only (no path): exports go to your own "
+                            "export folder"),
+})
+
+CATALOGUE.update({
+    # who you are on the command line (domain/access_accounts.py), who may void (domain/access_void.py)
+    "auth.empty_actor": ("--as 不能为空", "--as must name a user"),
+    "auth.account_not_bound": ("系统账户 {account} 未绑定到用户 {user}（也未绑定到管理员），不能以其身份操作",
+                               "operating-system account {account} is bound neither to {user} nor to an "
+                               "admin: it cannot act as {user}"),
+    "auth.void_not_author": ("{user} 只能作废本人录入的记录；此记录由 {author} 录入，请股室负责人或领导小组作废",
+                             "{user} may void only their own entries; this one was recorded by {author}: "
+                             "ask the section head or the leadership group"),
+    "cmd.last_admin_account": ("{account} 是最后一个绑定到管理员的系统账户，不能解除（否则无人能再管理账户）",
+                               "{account} is the last account bound to an admin: unbinding it would leave "
+                               "nobody to manage accounts"),
+    "store.disk_full": ("磁盘已满：本次未写入任何内容，此前已确认的记录均完好；请腾出空间后重试（{detail}）",
+                        "disk full: nothing of this command was written, everything recorded before is "
+                        "kept; free some space and try again ({detail})"),
+    "file.too_deep": ("文件嵌套过深，不是考评方案", "the file is nested too deeply to be a plan"),
+    "file.too_large": ("文件过大（{actual} 字节，上限 {allowed}），不是考评方案",
+                       "the file is too large to be a plan ({actual} bytes, at most {allowed})"),
+    "problems.more": ("……只列出前 {shown} 处，共 {n} 处", "… only the first {shown} shown, of {n}"),
+    "ssh.refused": ("远程只能运行只读的报表、核验与签封命令，且不能指定服务器上的文件",
+                    "over SSH only the read-only report, verify and seal commands run, naming no file on "
+                    "the server"),
+    "cmd.account_name": ("系统账户名无效：{account}", "not a valid account name: {account}"),
+    "cmd.account_unchanged": ("账户 {account} 与用户 {user} 的绑定未改变",
+                              "account {account} is already so for {user}"),
+})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+import zipfile
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -24,6 +25,7 @@ from domain.plan import Plan
 from domain.plan_decode import convert_plan
 
 BUNDLED_PLAN = "anxi_kjj_2021.toml"
+PLAN_FILE_LIMIT = 20_000_000  # bytes, unpacked: a real plan is a few hundred kilobytes at most
 
 
 def bundled_plan_text() -> str:
@@ -42,9 +44,14 @@ def load_plan(path: str | Path) -> Plan:
     if suffix == ".xlsx":
         from domain.plan_xlsx import read_xlsx  # openpyxl only when a workbook is read
 
-        return read_xlsx(path)
+        check_plan_size(path)
+        try:
+            return read_xlsx(path)
+        except RecursionError:
+            raise fail("file.too_deep", where=str(path)) from None
     if suffix != ".toml":
         raise fail("file.format", where=str(path), suffix=suffix or "(none)")
+    check_plan_size(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -52,15 +59,32 @@ def load_plan(path: str | Path) -> Plan:
     return parse_toml(text, str(path))
 
 
+def check_plan_size(path: Path) -> None:
+    """Refuse a plan file far beyond any plan (a workbook also by what it unpacks to)."""
+    try:
+        size = path.stat().st_size
+        if path.suffix.lower() == ".xlsx" and zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as workbook:
+                size = max(size, sum(item.file_size for item in workbook.infolist()))
+    except (OSError, zipfile.BadZipFile):
+        return  # the reader says what is wrong with it
+    if size > PLAN_FILE_LIMIT:
+        raise fail("file.too_large", where=str(path), actual=size, allowed=PLAN_FILE_LIMIT)
+
+
 def parse_toml(text: str, where: str = "") -> Plan:
+    if len(text) > PLAN_FILE_LIMIT:
+        raise fail("file.too_large", where=where, actual=len(text), allowed=PLAN_FILE_LIMIT)
     try:
         data = tomllib.loads(text, parse_float=Decimal)
+        return convert_plan(data, where, text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise fail(
             "file.toml", where=where, line=int(match.group(1)) if match else None, detail=exc
         ) from None
-    return convert_plan(data, where, text)
+    except RecursionError:  # nested deeper than any plan: refused, not a crash
+        raise fail("file.too_deep", where=where) from None
 
 
 def _toml_ready(value: Any) -> Any:

@@ -19,6 +19,8 @@ KIND_LABELS: dict[str, str] = {
     "RoleRevoked": "撤销角色",
     "KeyAdded": "添加密钥",
     "KeyRevoked": "撤销密钥",
+    "AccountBound": "绑定系统账户",
+    "AccountUnbound": "解除系统账户",
     "PlanRegistered": "登记方案",
     "PlanLoaded": "载入方案",
     "IndicatorAdded": "增设指标",
@@ -193,6 +195,8 @@ def summary(event: ev.Event, names: dict[str, str] | None = None, lang: str = "z
             return f"{event.user}: {event.role_name}"
         case ev.KeyAdded() | ev.KeyRevoked():
             return f"{event.user}: {event.fingerprint}"
+        case ev.AccountBound() | ev.AccountUnbound():
+            return f"{event.user}: {event.account}"
         case ev.PlanRegistered():
             return f"{event.unit} {event.year}"
         case ev.PlanLoaded():

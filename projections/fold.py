@@ -47,6 +47,7 @@ __all__ = ["LEAN_VIEWS", "STRUCTURAL", "VIEWS", "FoldState", "PlanFold", "Record
            "YearFold", "total"]
 
 STRUCTURAL = (ev.UserRegistered, ev.RoleGranted, ev.RoleRevoked, ev.KeyAdded, ev.KeyRevoked,
+              ev.AccountBound, ev.AccountUnbound,
               ev.PlanRegistered, ev.PlanLoaded, ev.IndicatorAdded, ev.IndicatorRevised,
               ev.IndicatorWithdrawn, ev.TierTableChanged, ev.DeadlinesChanged, ev.PlanApproved)
 _STRUCTURAL = frozenset(STRUCTURAL)
@@ -292,7 +293,7 @@ class YearFold:
                 roles = self.users[event.user].roles
                 if event.role_name in roles:
                     roles.remove(event.role_name)
-            case ev.KeyAdded() | ev.KeyRevoked():
+            case ev.KeyAdded() | ev.KeyRevoked() | ev.AccountBound() | ev.AccountUnbound():
                 pass
             case ev.PlanRegistered():
                 self._plans.setdefault(event.plan_id, _plan_fold(event.plan_id))

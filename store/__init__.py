@@ -3,7 +3,8 @@
 This module is the store's public face, and the only part of it the command line and
 the terminal UI import: `open_ledger(db)` (a domain Ledger bound to an opened store) and
 `open_store(db)`, with the few names that go with them: where a ledger is
-(`Location`, `resolve_db`), checking its hash chain (`verify`, `parse_head`,
+(`Location`, `resolve_db`), the files it owns and a person's export folder
+(`LedgerFiles`, `export_folder`), checking its hash chain (`verify`, `parse_head`,
 `ChainStatus`), moving it to another backend (`move`, `move_location`) and creating a
 PostgreSQL ledger's read-model tables (`create_view_tables`). Everything else in
 `store/` is its inside.
@@ -21,6 +22,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from sqlite3 import DatabaseError as FileDamaged
 
     from store.chain import ChainStatus, parse_head, verify
+    from store.files import LedgerFiles, export_folder
     from store.location import Location, resolve_db
     from store.migrate import location as move_location
     from store.migrate import move
@@ -34,6 +36,8 @@ _PUBLIC = {
     "open_store": ("store.open", "open_store"),
     "Location": ("store.location", "Location"),
     "resolve_db": ("store.location", "resolve_db"),
+    "LedgerFiles": ("store.files", "LedgerFiles"),
+    "export_folder": ("store.files", "export_folder"),
     "ChainStatus": ("store.chain", "ChainStatus"),
     "parse_head": ("store.chain", "parse_head"),
     "verify": ("store.chain", "verify"),
@@ -42,8 +46,8 @@ _PUBLIC = {
     "create_view_tables": ("store.postgres.views", "create_view_tables"),
     "FileDamaged": ("sqlite3", "DatabaseError"),  # what a locked or damaged ledger file raises
 }
-__all__ = ["ChainStatus", "FileDamaged", "LedgerStore", "Location", "create_view_tables", "move", "move_location",
-           "open_ledger", "open_store", "parse_head", "resolve_db", "verify"]
+__all__ = ["ChainStatus", "FileDamaged", "LedgerFiles", "LedgerStore", "Location", "create_view_tables",
+           "export_folder", "move", "move_location", "open_ledger", "open_store", "parse_head", "resolve_db", "verify"]
 
 
 def __getattr__(name: str) -> Any:

@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 
 from domain.commands import Ledger
-from domain.errors import StoreUnreachable, WriteConflict
+from domain.errors import StoreFull, StoreUnreachable, WriteConflict
 from domain.events import Event
 from domain.ledger import utcnow
 from domain.ports import AuditIndex, CheckpointStore, LogReader
@@ -29,6 +29,19 @@ from store.chain import ChainSource
 from store.location import Kind, Location, resolve_db, safe
 
 _UNREACHABLE = (OperationalError, InterfaceError)  # a server restarting, a file locked too long
+# SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100) and the system's ENOSPC, as their texts say
+_FULL = ("database or disk is full", "no space left on device", "could not extend file", "disk full")
+
+
+def _full(exc: BaseException) -> bool:
+    """Whether a store error means the disk is full (a retry would only fail again)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        text = str(seen).lower()
+        if any(mark in text for mark in _FULL) or getattr(seen, "sqlstate", None) == "53100":
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 class LedgerStore:
@@ -78,7 +91,13 @@ class LedgerStore:
         except IntegrityError as exc:
             raise WriteConflict(safe(str(exc))) from None
         except _UNREACHABLE as exc:
+            if _full(exc):
+                raise StoreFull(safe(str(exc))) from None
             raise StoreUnreachable(safe(str(exc))) from None
+        except OSError as exc:
+            if _full(exc):
+                raise StoreFull(str(exc)) from None
+            raise
         return [r.notification.id for r in recordings]
 
     def head(self) -> int:

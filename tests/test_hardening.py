@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import stat
 from pathlib import Path
 
@@ -63,7 +64,9 @@ REFUSED = {
                      "refused: actor=liuyuqin command=report_progress: user liuyuqin holds no role"),
     "unknown user": (("--as", "nobody", "record", "progress", "K04.3", "--period", "2021Q3",
                       "--percent", "10"),
-                     "refused: actor=nobody command=report_progress: unknown user: nobody"),
+                     # refused before any command, reads as well: the claim itself (--as) is checked
+                     f"refused: actor=nobody account={pwd.getpwuid(os.geteuid()).pw_name} command=record: "
+                     "unknown user: nobody"),
     "clerk managing users": (("--as", "yijiepin", "users", "grant", "yijiepin", "leader"),
                              "refused: actor=yijiepin command=users grant"),
     "clerk sealing": (("--as", "yijiepin", "seal"), "refused: actor=yijiepin command=seal"),

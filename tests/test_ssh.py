@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import shlex
 import shutil
 import signal
 import socket
@@ -236,7 +237,7 @@ def test_the_authorized_keys_lines_force_each_users_own_session(server: Server) 
     lines = result.stdout.splitlines()
     assert len(lines) == 2
     for line, who in zip(lines, ("liuyuqin", "yijiepin"), strict=True):
-        assert line.startswith(f'restrict,pty,command="{PROGRAM} --db {server.db} tui --as {who}" ssh-ed25519 ')
+        assert line.startswith(f'restrict,pty,command="{PROGRAM} --db {server.db} tui --as {who} --ssh" ssh-ed25519 ')
         assert line.endswith(f" jixiao:{who}")
 
 
@@ -279,16 +280,83 @@ def test_a_second_key_is_another_user(server: Server) -> None:
     server.keys_in(session, "q")
 
 
-def test_a_command_sent_by_the_client_is_ignored(server: Server) -> None:
-    session = server.open("yijiepin", "jixiao --as admin tui; echo escaped")
-    screen = server.wait_for(session, "易婕频（yijiepin）")
-    assert "admin" not in screen.splitlines()[0]
-    server.keys_in(session, "q")
+def test_a_command_sent_by_the_client_off_the_list_is_refused(server: Server) -> None:
+    result = subprocess.run([*server.ssh_args("yijiepin", "-T"), "jixiao --as admin tui; echo escaped"],
+                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 1 and "只能运行只读" in result.stderr
+    assert "escaped" not in result.stdout
     # without a terminal the same request gets the refusal, never a shell
     result = subprocess.run([*server.ssh_args("yijiepin", "-T"), "cat /etc/passwd; echo escaped"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1, result.stderr
     assert "escaped" not in result.stdout and "root:" not in result.stdout
+
+
+def test_the_export_dialog_cannot_reach_the_ledgers_files(server: Server) -> None:
+    """The attack: type the ledger's own path into the export dialog. Over SSH the dialog
+    takes a plain file name only, and writes into the person's export folder."""
+    top = _top(server.db)
+    session = server.open("yijiepin")
+    server.wait_for(session, "易婕频（yijiepin）")
+    server.keys_in(session, "6")
+    server.wait_for(session, "季度报表")
+    server.keys_in(session, "x")
+    screen = server.wait_for(session, "jixiao-")  # the proposed name, without any folder
+    assert "/" not in screen.split("jixiao-")[0].splitlines()[-1]
+    server.keys_in(session, "Tab")  # from the format to the file name
+    for attempt in (server.db, "../jixiao.db", server.db + ".audit.db"):
+        server.keys_in(session, "C-u")
+        server.keys_in(session, attempt, literal=True)
+        server.keys_in(session, "Enter")
+        server.wait_for(session, "只能给出文件名")
+    server.keys_in(session, "C-u")
+    server.keys_in(session, "q3.xlsx", literal=True)
+    server.keys_in(session, "Enter")
+    exported = Path(server.db).parent / "exports" / "yijiepin" / "q3.xlsx"
+    _until(exported.exists)
+    server.keys_in(session, "q")
+    assert exported.read_bytes()[:2] == b"PK"
+    assert Path(server.db).read_bytes()[:15] == b"SQLite format 3"
+    assert _top(server.db) == top
+    verified = jixiao("verify", db=server.db)
+    assert verified.returncode == 0 and "intact" in verified.stdout, verified.stderr
+
+
+def _remote(server: Server, *command: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([*server.ssh_args("yijiepin", "-T"), " " + shlex.join(command)], capture_output=True,
+                          timeout=60, stdin=subprocess.DEVNULL)
+
+
+def test_allow_listed_commands_stream_to_the_client(server: Server) -> None:
+    top = _top(server.db)
+    standings = _remote(server, "report", "standings", "--format", "json")
+    assert standings.returncode == 0, standings.stderr.decode()
+    assert standings.stdout.lstrip().startswith(b"{")
+    workbook = _remote(server, "report", "quarterly", "--section", "center", "--period", "Q3", "--format", "xlsx")
+    assert workbook.returncode == 0, workbook.stderr.decode()
+    assert workbook.stdout[:2] == b"PK"
+    document = _remote(server, "jixiao", "report", "self-inspection", "--format", "md")
+    assert document.returncode == 0 and "自查" in document.stdout.decode()
+    verified = _remote(server, "verify")
+    assert verified.returncode == 0 and "链条完整" in verified.stdout.decode()
+    assert _top(server.db) == top
+
+
+@pytest.mark.parametrize("command", [
+    ("record", "progress", "K04.2", "--period", "2021Q3", "--percent", "99"),
+    ("report", "audit", "-o", "/tmp/stolen.txt"), ("report", "audit", "--output=/tmp/stolen.txt"),
+    ("export",), ("users", "grant", "yijiepin", "admin"), ("report", "quarterly", "--file"),
+    ("verify", "--db", "/etc/passwd"), ("--as", "admin", "report", "standings"), ("sh",), ("report",),
+])
+def test_a_write_command_or_a_path_argument_over_ssh_is_refused(server: Server, command: tuple[str, ...]) -> None:
+    top = _top(server.db)
+    result = _remote(server, *command)
+    assert result.returncode == 1, result.stdout
+    assert "只能运行只读" in result.stderr.decode() and result.stdout == b""
+    assert _top(server.db) == top
+    assert not Path("/tmp/stolen.txt").exists()
+    log = Path(server.db + ".log").read_text(encoding="utf-8")
+    assert f"refused: actor=yijiepin command=ssh: {command[0]}" in log
 
 
 def test_no_terminal_is_refused_clearly_and_logged(server: Server) -> None:

@@ -29,6 +29,7 @@ from domain.errors import JixiaoError
 from tui.i18n import label
 from tui.integrity import verify_log
 from tui.model import LedgerView, Moment, quarter_ends
+from tui.outfile import Destination
 from tui.screens import registry
 from tui.screens.base import LedgerScreen
 from tui.screens.moment import MomentScreen
@@ -68,8 +69,10 @@ class JixiaoApp(App[int]):
 
     def __init__(self, ledger: Ledger, actor: str, *,
                  clock: Callable[[], dt.datetime] | None = None, lang: str = "zh",
-                 poll_interval: float | None = 1.0, steady: bool = False) -> None:
+                 poll_interval: float | None = 1.0, steady: bool = False,
+                 exports: Destination | None = None) -> None:
         super().__init__()
+        self.exports = exports or Destination(ledger.db)  # where the export dialog may write
         if clock is not None:
             ledger.clock = clock
         self.ledger = ledger

@@ -279,6 +279,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "RoleRevoked": ("撤销角色", "role revoked"),
     "KeyAdded": ("添加密钥", "key added"),
     "KeyRevoked": ("吊销密钥", "key revoked"),
+    "AccountBound": ("绑定系统账户", "account bound"),
+    "AccountUnbound": ("解除系统账户", "account unbound"),
     "PlanRegistered": ("登记方案", "plan registered"),
     "PlanLoaded": ("载入方案", "plan loaded"),
     "IndicatorAdded": ("增加指标", "indicator added"),

@@ -6,7 +6,8 @@ import datetime as dt
 
 from domain import events as ev
 from domain import validate as v
-from domain.access import COMMAND_OF_KIND, authorise
+from domain.access import COMMAND_OF_KIND
+from domain.access_void import authorise_void
 from domain.aggregates import (
     Aggregate,
     PlanAggregate,
@@ -70,9 +71,9 @@ class VoidCommands(LedgerContext):
             if isinstance(event, ev.FindingResolved) and event.outcome != "rectified":
                 command = "decide_appeal"  # only who decides an appeal may void the decision
             if isinstance(event, ev.FindingRecorded) and event.finding_source != "internal":
-                role = authorise(user, command, section, allowed=("performance_office",))
+                role = authorise_void(user, event, command, section, allowed=("performance_office",))
             else:
-                role = authorise(user, command, section)
+                role = authorise_void(user, event, command, section)
             target.trigger(ev.Corrected, voided=event.originator_version, voided_kind=event.kind,
                            indicator_id=getattr(event, "indicator_id", ""),
                            **self.envelope(actor, role, effective or event.effective, reason, source,

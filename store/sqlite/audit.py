@@ -19,6 +19,7 @@ from typing import Any
 
 from domain.audit_query import TEXT_COLUMNS, AuditFilter, conditions
 from domain.ports import AuditRecord, StoredAuditRow
+from store.location import prepare_sqlite_path
 
 AUDIT_VERSION = 1
 TEXT_INDEX_VERSION = 1  # the file's full-text index; a file without it is rebuilt
@@ -40,6 +41,7 @@ class SQLiteAuditIndex:
     def __init__(self, path: str) -> None:
         self.path = self.location = path
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        prepare_sqlite_path(path)  # owner-only, as the ledger: it holds the same data
         self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")

@@ -16,7 +16,7 @@ import msgspec
 from domain.commands import Ledger
 from domain.errors import fail
 from store import ChainStatus, open_ledger, parse_head, verify
-from tui.cli.common import actor_of, lang_of
+from tui.cli.common import actor_of, check_identity, lang_of
 
 chain_log = logging.getLogger("jixiao.chain")
 
@@ -54,7 +54,13 @@ def _lang(args: argparse.Namespace) -> str:
 
 
 def _open(args: argparse.Namespace) -> Ledger:
-    return open_ledger(getattr(args, "db", None), create=False)
+    ledger = open_ledger(getattr(args, "db", None), create=False)
+    try:
+        check_identity(ledger, args)
+    except BaseException:
+        ledger.close()
+        raise
+    return ledger
 
 
 def _report(status: ChainStatus, args: argparse.Namespace) -> int:

@@ -3,21 +3,69 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import logging
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import store
+from domain.access_accounts import may_act_as
 from domain.commands import Ledger
+from domain.errors import JixiaoError
 from domain.plan import Plan
 from store import resolve_db
+from tui.outfile import Destination
+
+try:
+    import pwd
+except ImportError:  # Windows: no password database; the login name instead
+    pwd = None  # type: ignore[assignment]
 
 DEFAULT_ACTOR = "admin"
 
 
 def open_ledger(args: argparse.Namespace, *, create: bool = False) -> Ledger:
-    return store.open_ledger(getattr(args, "db", None), create=create)
+    """The ledger --db names, once the --as claim is accepted from this OS account."""
+    ledger = store.open_ledger(getattr(args, "db", None), create=create)
+    try:
+        check_identity(ledger, args)
+    except BaseException:
+        ledger.close()
+        raise
+    return ledger
+
+
+def os_account() -> str:
+    """The operating-system account running this command (its effective user, not $USER)."""
+    if pwd is not None:
+        try:
+            return pwd.getpwuid(os.geteuid()).pw_name
+        except KeyError:
+            return str(os.geteuid())
+    return getpass.getuser()
+
+
+def check_identity(ledger: Ledger, args: argparse.Namespace) -> None:
+    """Refuse a --as this account may not claim (an empty ledger has nobody to claim yet)."""
+    if not ledger.max_position():
+        return
+    actor = getattr(args, "actor", None)
+    try:
+        may_act_as(ledger.directory(), actor, os_account())
+    except JixiaoError as exc:
+        logging.getLogger("jixiao.refused").warning(
+            "refused: actor=%s account=%s command=%s: %s", DEFAULT_ACTOR if actor is None else actor,
+            os_account(), getattr(args, "command", None) or "tui", exc.message("en"))
+        raise
+
+
+def destination_of(args: argparse.Namespace) -> Destination:
+    """Where this command's -o may write: never the ledger's files, over a file only with --force."""
+    if getattr(args, "remote", False):  # sent over SSH: standard output only, an xlsx too
+        return Destination(getattr(args, "db", None), stream=True)
+    return Destination(getattr(args, "db", None), force=bool(getattr(args, "force", False)))
 
 
 def actor_of(args: argparse.Namespace) -> str:

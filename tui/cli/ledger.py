@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,12 +12,13 @@ from uuid import UUID
 import msgspec
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
+from domain.access_accounts import bind_creator
 from domain.codec import decode_event
 from domain.command_schemas import SCHEMAS, Assign
 from domain.errors import JixiaoError, fail
 from domain.plan_io import bundled_plan, load_plan
 from domain.rules import check
-from tui.cli.common import DEFAULT_ACTOR, actor_of, lang_of, open_ledger, positive, usage
+from tui.cli.common import DEFAULT_ACTOR, actor_of, destination_of, lang_of, open_ledger, os_account, positive, usage
 from tui.cli.db import prepare_views
 from tui.cli.output import render_table, to_json
 from tui.cli.schema_args import add_command, run_command
@@ -39,6 +41,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("export", parents=[common], help="write every event as JSON lines")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.add_argument("--force", action="store_true", help="overwrite the -o file if it exists")
     p.set_defaults(handler=export)
 
     p = sub.add_parser("import", parents=[common], help="load an export into an empty ledger")
@@ -60,12 +63,16 @@ def init(args: argparse.Namespace) -> int:
 
         prepare_views(ledger.db, lang_of(args))  # on PostgreSQL: the read models' tables beside the events
         # a new ledger is created by its admin; loading into one in use is a command
-        actor = actor_of(args) if ledger.max_position() else DEFAULT_ACTOR
+        new = not ledger.max_position()
+        actor = DEFAULT_ACTOR if new else actor_of(args)
         events = ledger.bootstrap(plan, actor=actor, replace=args.replace)
+        bound = new and bind_creator(ledger, os_account())  # the creator's account acts as the admin
         if events:
             _say(f"{ledger.db}: {plan.unit} {plan.year} · {len(events)} events recorded")
         else:
             _say(f"{ledger.db}: {plan.unit} {plan.year} already loaded; nothing to do")
+        if bound:
+            _say(f"account {os_account()} bound to {DEFAULT_ACTOR}")
     return 0
 
 
@@ -129,11 +136,8 @@ class ExportedEvent(msgspec.Struct, array_like=False):
 
 def export(args: argparse.Namespace) -> int:
     encoder = msgspec.json.Encoder()
-    with open_ledger(args) as ledger:
-        try:
-            out = open(args.output, "wb") if args.output else sys.stdout.buffer
-        except OSError as exc:
-            raise fail("file.unwritable", where=args.output, detail=exc) from None
+    with open_ledger(args) as ledger, contextlib.ExitStack() as stack:
+        out = stack.enter_context(destination_of(args).open(args.output)) if args.output else sys.stdout.buffer
         try:
             start = 1
             while True:
@@ -146,10 +150,10 @@ def export(args: argparse.Namespace) -> int:
                         originator_version=row.originator_version, topic=row.topic,
                         state=msgspec.Raw(row.state))) + b"\n")
                 start = rows[-1].id + 1
+        except OSError as exc:
+            raise fail("file.unwritable", where=args.output or "-", detail=exc) from None
         finally:
-            if args.output:
-                out.close()
-            else:
+            if not args.output:
                 out.flush()
     return 0
 

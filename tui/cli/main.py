@@ -26,8 +26,8 @@ from pathlib import Path
 from domain.errors import JixiaoError
 from domain.messages import render
 from store import Location, resolve_db
-from tui.cli import chain, db, demo, internal, ledger, plan, ranking, report, ssh, terminal, users
-from tui.cli.common import lang_of
+from tui.cli import chain, db, demo, internal, ledger, plan, ranking, remote, report, ssh, terminal, users
+from tui.cli.common import actor_of, lang_of
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jixiao", description="绩效台账 · performance-evaluation ledger")
     parser.add_argument("--version", action="version", version=f"jixiao {version('jixiao')}")
     _common(parser, top=True)
+    parser.add_argument("--remote", action="store_true",
+                        help=argparse.SUPPRESS)  # a command sent over SSH: results only to standard output
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
     _common(common, top=False)
@@ -69,16 +71,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             parser.parse_args([args.command, "--help"])
             return 2
+    logging.raiseExceptions = False  # a log that cannot be written (a full disk) prints no traceback
     _log_refusals(args)
+    sent = os.environ.get("SSH_ORIGINAL_COMMAND")
+    if args.command == "tui" and getattr(args, "ssh", False) and sent:  # a command sent over SSH
+        try:
+            return remote.run_remote(resolve_db(args.db), actor_of(args), sent, main)
+        except JixiaoError as exc:
+            print(_first_problems(exc, lang_of(args)), file=sys.stderr)
+            return 1
     if args.command in (None, "tui") and not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _no_terminal(args)
     try:
         return handler(args)
     except JixiaoError as exc:
-        print(exc.message(lang_of(args)), file=sys.stderr)
+        print(_first_problems(exc, lang_of(args)), file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0
+
+
+SHOWN = 50  # thousands of problems (a plan's faults): the first ones and the count
+
+
+def _first_problems(exc: JixiaoError, lang: str) -> str:
+    text = "\n".join(p.message(lang) for p in exc.problems[:SHOWN])
+    if len(exc.problems) > SHOWN:
+        text += "\n" + render("problems.more", lang, shown=str(SHOWN), n=str(len(exc.problems)))
+    return text
 
 
 def _no_terminal(args: argparse.Namespace) -> int:
@@ -98,6 +118,9 @@ def _log_refusals(args: argparse.Namespace) -> None:
         path = db + ".log"
     if not path:
         return
+    logger = logging.getLogger("jixiao")
+    if any(getattr(h, "baseFilename", None) == os.path.abspath(path) for h in logger.handlers):
+        return  # already there (a command sent over SSH runs inside its session's call)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.close(fd)

@@ -9,11 +9,13 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import msgspec
 from tabulate import tabulate
 from wcwidth import wcswidth
+
+from tui.outfile import Destination
 
 FORMATS = ("table", "json", "csv", "md", "xlsx")
 
@@ -41,7 +43,7 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str
 
 
 def write_xlsx_table(
-    path: Path, sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]],
+    path: Path | BinaryIO, sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]],
     title_rows: Sequence[Sequence[Any]] = (),
 ) -> None:
     """A workbook a clerk can send upward: one sheet per (name, headers, rows), the title
@@ -116,9 +118,9 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def deliver(text: str, output: str | None) -> None:
-    """Print text, or write it to the file given with -o."""
+def deliver(text: str, output: str | None, destination: Destination) -> None:
+    """Print text, or write it to the file given with -o (checked by the destination)."""
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        destination.write(output, text.encode("utf-8"))
     else:
         sys.stdout.write(text)

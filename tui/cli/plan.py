@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from domain.errors import fail
 from domain.plan import Plan
-from domain.plan_io import bundled_plan, bundled_plan_text, dump_toml, load_plan, write_plan
+from domain.plan_io import bundled_plan, bundled_plan_text, check_plan_size, dump_toml, load_plan, write_plan
 from domain.rules import check
 from projections.plan_tree import TREE_HEADERS, plan_rows, plan_summary, plan_tree
 from tui.cli import plan_import
-from tui.cli.common import lang_of, ledger_plan
+from tui.cli.common import destination_of, lang_of, ledger_plan
 from tui.cli.output import deliver, render_table, to_json
 
 SUMMARY = {
@@ -22,6 +23,8 @@ SUMMARY = {
 PART = {"zh": "{name} 一级{first_level}/二级{second_level}项 {points}分",
         "en": "{name} {first_level} first-level / {second_level} second-level, {points} pts"}
 VIOLATIONS = {"zh": "发现 {n} 处不符合规则", "en": "{n} rule violation(s) found"}
+MORE = {"zh": "……只列出前 {shown} 处，共 {n} 处", "en": "… only the first {shown} shown, of {n}"}
+SHOWN = 50  # a plan with thousands of faults: the first ones and the count, not a flood
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -36,12 +39,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("file", nargs="?", help="a .toml or .xlsx plan (default: the ledger's or bundled)")
     p.add_argument("--format", choices=("table", "json", "csv", "md"), default="table")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.add_argument("--force", action="store_true", help="overwrite the -o file if it exists")
     p.set_defaults(handler=show)
 
     p = psub.add_parser("export", parents=[common], help="write a plan out as TOML or Excel")
     p.add_argument("file", nargs="?", help="a .toml or .xlsx plan (default: the ledger's or bundled)")
     p.add_argument("--format", choices=("toml", "xlsx"), default="toml")
     p.add_argument("-o", "--output", help="output file (required for xlsx)")
+    p.add_argument("--force", action="store_true", help="overwrite the -o file if it exists")
     p.set_defaults(handler=export)
 
 
@@ -65,7 +70,11 @@ def check_cmd(args: argparse.Namespace) -> int:
     if args.file and args.file.lower().endswith(".xlsx"):
         from domain.plan_xlsx import read_xlsx_report  # openpyxl only when a workbook is read
 
-        read = read_xlsx_report(args.file)
+        check_plan_size(Path(args.file))
+        try:
+            read = read_xlsx_report(args.file)
+        except RecursionError:
+            raise fail("file.too_deep", where=args.file) from None
         plan, text, where = read.plan, None, args.file
         for warning in read.warnings:
             print(warning.message(lang), file=sys.stderr)
@@ -77,11 +86,13 @@ def check_cmd(args: argparse.Namespace) -> int:
         plan, text, where = bundled_plan(), bundled_plan_text(), "anxi_kjj_2021.toml"
     problems = check(plan, text)
     if problems:
-        for problem in problems:
+        for problem in problems[:SHOWN]:
             cell = _rule_cell(problem, read)
             place = where + (f":{problem.line}" if problem.line else "") + (f":{cell}" if cell else "")
             ident = f" [{problem.where}]" if problem.where else ""
             print(f"{place}: {problem.code}{ident}: {problem.text(lang)}")
+        if len(problems) > SHOWN:
+            print(MORE[lang].format(shown=SHOWN, n=len(problems)))
         print(VIOLATIONS[lang].format(n=len(problems)), file=sys.stderr)
         return 1
     parts = "；" if lang == "zh" else "; "
@@ -110,7 +121,7 @@ def show(args: argparse.Namespace) -> int:
         text = render_table(TREE_HEADERS[_lang(args)], plan_rows(plan), fmt)
         if fmt == "table":
             text = f"{plan.title}\n\n{text}"
-    deliver(text, getattr(args, "output", None))
+    deliver(text, getattr(args, "output", None), destination_of(args))
     return 0
 
 
@@ -120,8 +131,9 @@ def export(args: argparse.Namespace) -> int:
         if not args.output:
             print("xlsx needs -o FILE", file=sys.stderr)
             return 2
+        destination_of(args).refuse_early(args.output)
         write_plan(plan, args.output, "xlsx")
     else:
-        deliver(dump_toml(plan), args.output)
+        deliver(dump_toml(plan), args.output, destination_of(args))
     return 0
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from domain.errors import fail
-from domain.plan_io import write_plan
+from domain.plan_io import check_plan_size, write_plan
 from domain.rules import check
 from projections.plan_import import TEXT, report_lines
-from tui.cli.common import lang_of
+from tui.cli.common import destination_of, lang_of
 
 
 def register(psub: Any, common: argparse.ArgumentParser) -> None:
@@ -35,11 +35,13 @@ def import_cmd(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in (".toml", ".xlsx"):
         print(t["suffix"].format(path=out), file=sys.stderr)
         return 2
+    destination_of(args).path_of(args.output)  # never one of the ledger's own files
     if out.exists() and not args.force:
         print(t["exists"].format(path=out), file=sys.stderr)
         return 1
     from domain.plan_sheet_build import import_sheet  # openpyxl only when a sheet is read
 
+    check_plan_size(Path(args.sheet_file))
     result = import_sheet(args.sheet_file, sheet=args.sheet, unit=args.unit, year=args.year,
                           title=args.title)
     if result.errors or result.plan is None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from domain.errors import fail
 from domain.validate import business_date, parse_date, parse_moment
-from tui.cli.common import actor_of, open_ledger
+from tui.cli.common import actor_of, destination_of, open_ledger
 from tui.cli.reports import print_filed, progress_refresh
 from tui.reports import DOCUMENTS, NAMES, REPORTS, ReportQuery, Source
 from tui.reports.audit import audit_page
@@ -36,6 +36,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                                       "ledger knew then")
     p.add_argument("--format", choices=("table", "json", "csv", "md", "xlsx"), default="table")
     p.add_argument("-o", "--output", help="write to this file (required for xlsx)")
+    p.add_argument("--force", action="store_true", help="overwrite the -o file if it exists")
     p.add_argument("--unit", default="", help="the unit whose plan to report (default: the latest plan)")
     p.add_argument("--year", type=int, default=0, help="the plan year (default: the latest plan)")
     p.add_argument("--county", default="", help="ranking: only units whose names begin with this (e.g. 安溪县)")
@@ -88,5 +89,5 @@ def run_report(args: argparse.Namespace) -> int:
                 return 0
             title, sheets, data = REPORTS[args.name](fold, source, query)
     document = DOCUMENTS[args.name](data) if args.name in DOCUMENTS and args.format in ("md", "table") else None
-    emit(title, sheets, data, args.format, args.output, document=document)
+    emit(title, sheets, data, args.format, args.output, document=document, destination=destination_of(args))
     return 0

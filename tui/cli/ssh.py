@@ -2,12 +2,14 @@
 
 Each registered key becomes one authorized_keys line that forces the TUI as its owner:
 
-    restrict,pty,command="/path/to/jixiao --db /path/to/ledger tui --as USER" ssh-ed25519 AAAA... jixiao:USER
+    restrict,pty,command="/path/to/jixiao --db /path/to/ledger tui --as USER --ssh" ssh-ed25519 AAAA... jixiao:USER
 
-Whatever command the client sends is ignored (sshd keeps it in SSH_ORIGINAL_COMMAND,
-which jixiao never reads). Used as sshd's AuthorizedKeysCommand the lines are read from
-the ledger at each login, so a revoked key or a user whose roles were all revoked is
-refused at once.
+A command the client sends (sshd keeps it in SSH_ORIGINAL_COMMAND) runs only if it is
+on the read-only allow-list of tui/cli/remote.py; anything else is refused and logged.
+Used as sshd's AuthorizedKeysCommand the lines are read from the ledger at each login,
+so a revoked key or a user whose roles were all revoked is refused at once. `--ssh`
+confines the session's exports to the person's own export folder under the ledger's data
+directory (tui/outfile.py).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 from store import Location, open_ledger, resolve_db
-from tui.cli.common import usage
+from tui.cli.common import check_identity, usage
 
 OPTIONS = "restrict,pty"
 
@@ -68,7 +70,7 @@ def _safe_word(text: str) -> bool:
 
 
 def key_line(program: str, db: str, user: str, public_key: str) -> str:
-    command = shlex.join([program, "--db", db, "tui", "--as", user])
+    command = shlex.join([program, "--db", db, "tui", "--as", user, "--ssh"])
     quoted = command.replace("\\", "\\\\").replace('"', '\\"')
     return f'{OPTIONS},command="{quoted}" {public_key} jixiao:{user}'
 
@@ -77,6 +79,7 @@ def authorized_keys(args: argparse.Namespace) -> int:
     db = resolve_db(getattr(args, "db", None))
     program = args.program or program_path()
     with open_ledger(db, create=False) as ledger:
+        check_identity(ledger, args)
         users = ledger.directory().users
     lines = []
     for user in sorted(users.values(), key=lambda u: u.id):

@@ -12,16 +12,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from domain.access_accounts import bind_creator
 from domain.demo import generate
 from domain.errors import JixiaoError
 from domain.plan_io import bundled_plan
 from store import FileDamaged, Location, open_ledger, open_store, resolve_db
-from tui.cli.common import actor_of, lang_of
+from tui.cli.common import actor_of, check_identity, lang_of, os_account
 from tui.i18n import label
+from tui.outfile import Destination
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("tui", parents=[common], help="open the terminal UI (the default)")
+    p.add_argument("--ssh", action="store_true",
+                   help="a forced-command SSH session (set by `ssh authorized-keys`): exports go "
+                        "only into the person's export folder under the ledger's data directory")
     p.set_defaults(handler=run)
 
 
@@ -36,7 +41,13 @@ def open_or_create(args: argparse.Namespace, *, ask: Any = None) -> Any:
     db = resolve_db(getattr(args, "db", None))
     first = not Location.of(db).is_postgres and not Path(db).exists()
     ledger = open_ledger(db, create=first)
-    if first or not ledger.max_position():
+    if ledger.max_position():
+        try:
+            check_identity(ledger, args)
+        except BaseException:
+            ledger.close()
+            raise
+    else:
         plan = bundled_plan()
         ask = ask or _ask_terminal
         if ask(label("app.demo_offer", lang)):
@@ -47,6 +58,7 @@ def open_or_create(args: argparse.Namespace, *, ask: Any = None) -> Any:
             ledger = open_ledger(db, create=False)
         else:
             ledger.bootstrap(plan, source="tui")
+        bind_creator(ledger, os_account(), source="tui")  # the creator's account acts as the admin
         print(label("app.created", lang, where=db, unit=plan.unit, year=plan.year), file=sys.stderr)
     return ledger
 
@@ -76,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     from tui.app import JixiaoApp  # Textual: only when the terminal UI opens
 
     with ledger:
-        app = JixiaoApp(ledger, actor_of(args), lang=lang)
+        exports = Destination.confined(ledger.db, actor_of(args)) if getattr(args, "ssh", False) else None
+        app = JixiaoApp(ledger, actor_of(args), lang=lang, exports=exports)
         code = app.run()
     return code or 0
 

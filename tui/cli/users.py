@@ -31,6 +31,10 @@ def _done(event: ev.Event) -> str:
         return f"key {event.fingerprint} added for {event.user}"
     if isinstance(event, ev.KeyRevoked):
         return f"key {event.fingerprint} of {event.user} revoked"
+    if isinstance(event, ev.AccountBound):
+        return f"account {event.account} bound to {event.user}"
+    if isinstance(event, ev.AccountUnbound):
+        return f"account {event.account} unbound from {event.user}"
     return event.kind
 
 
@@ -46,11 +50,12 @@ def _list(args: argparse.Namespace) -> int:
     with open_ledger(args) as ledger:
         users = ledger.directory().users.values()
     rows = [{"id": u.id, "name": u.name, "roles": u.roles, "section": u.section, "title": u.title,
-             "keys": sorted(u.keys)} for u in users]
+             "keys": sorted(u.keys), "accounts": list(u.accounts)} for u in users]
     if args.format == "json":
         print(to_json(rows))
     else:
-        sys.stdout.write(render_table(["id", "name", "roles", "section", "title", "keys"],
+        sys.stdout.write(render_table(["id", "name", "roles", "section", "title", "keys", "accounts"],
                                       [[r["id"], r["name"], ",".join(r["roles"]), r["section"],
-                                        r["title"], len(r["keys"])] for r in rows], "table"))
+                                        r["title"], len(r["keys"]), ",".join(r["accounts"])] for r in rows],
+                                      "table"))
     return 0

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from domain.errors import fail
 from tui.cli.output import render_table, to_json, write_xlsx_table  # the writers; no argparse there
+from tui.outfile import Destination
 from tui.reports.base import Sheet
 
 
 def emit(title: str, sheets: list[Sheet], data: Any, fmt: str, output: str | None, *,
-         document: str | None = None) -> None:
-    """Write the report in `fmt` to `output` (standard output if None; xlsx needs a file)."""
+         destination: Destination, document: str | None = None) -> None:
+    """Write the report in `fmt` to `output` (standard output if None; xlsx needs a file),
+    a file only where `destination` allows it."""
     if fmt == "xlsx":
-        if not output:
+        if not output and not destination.stream:
             raise fail("value.required", field="-o FILE")
-        write_xlsx_table(Path(output), sheets, title_rows=[[title]])
+        buffer = io.BytesIO()  # the whole workbook first: a refused or failed write leaves nothing half-made
+        write_xlsx_table(buffer, sheets, title_rows=[[title]])
+        if output:
+            destination.write(output, buffer.getvalue())
+        else:
+            sys.stdout.buffer.write(buffer.getvalue())
+            sys.stdout.flush()
         return
     if document is not None:
         text = document
@@ -33,7 +41,7 @@ def emit(title: str, sheets: list[Sheet], data: Any, fmt: str, output: str | Non
                                       floatfmt=".2f"))
         text = "".join(parts)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        destination.write(output, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
 

@@ -17,6 +17,7 @@ from domain.errors import JixiaoError, fail
 from projections import quarterly as q
 from projections.deadlines import DEADLINE_COLUMNS, deadline_rows, deadlines
 from projections.self_inspection import markdown, self_inspection
+from tui.outfile import Destination
 from tui.reports import ReportQuery, Source
 from tui.reports.export import emit
 from tui.reports.standings import standings_report
@@ -166,20 +167,17 @@ class ReportsScreen(LedgerScreen):
         self.app.push_screen(ExportScreen(self.built, f"jixiao-{name}-{stamp}"))
 
 
-def export(built: Built, fmt: str, path: str) -> None:
-    """Write a built report in `fmt` (xlsx, md, csv) to `path`."""
+def export(built: Built, fmt: str, path: str, destination: Destination) -> None:
+    """Write a built report in `fmt` (xlsx, md, csv) to `path`, where `destination` allows."""
 
     title, sheets, document = built
     if fmt == "md" and document is not None:
-        try:
-            Path(path).write_text(document, encoding="utf-8")
-        except OSError as exc:
-            raise fail("file.unwritable", where=path, detail=exc) from None
+        destination.write(path, document.encode("utf-8"))
         return
     if fmt == "csv":
         sheets = sheets[:1]
     try:
-        emit(title, sheets, None, fmt, path)
+        emit(title, sheets, None, fmt, path, destination=destination)
     except OSError as exc:
         raise fail("file.unwritable", where=path, detail=exc) from None
 
@@ -191,6 +189,7 @@ class ExportScreen(ModalScreen[None]):
         super().__init__()
         self.built = built
         self.stem = stem
+        self.confirming = ""  # the existing file a second press will overwrite
 
     def compose(self) -> ComposeResult:
         app: Any = self.app
@@ -200,7 +199,7 @@ class ExportScreen(ModalScreen[None]):
             yield Select([("Excel (xlsx)", "xlsx"), ("Markdown (md)", "md"), ("CSV", "csv")], value="xlsx",
                          id="export-format", compact=True, allow_blank=False)
             yield Label(app.t("rp.file"))
-            yield LedgerInput(value=str(Path.cwd() / f"{self.stem}.xlsx"), id="export-path", compact=True)
+            yield LedgerInput(value=app.exports.default_path(f"{self.stem}.xlsx"), id="export-path", compact=True)
             yield Static(id="export-error")
             with Horizontal(id="export-buttons"):
                 yield Button(app.t("key.export"), id="export-go", variant="primary", compact=True)
@@ -225,9 +224,11 @@ class ExportScreen(ModalScreen[None]):
         app: Any = self.app
         fmt = str(self.query_one("#export-format", Select).value)
         path = self.query_one("#export-path", LedgerInput).value.strip()
+        destination = app.exports.forced() if path and path == self.confirming else app.exports
         try:
-            export(self.built, fmt, str(Path(path).expanduser()))
+            export(self.built, fmt, path, destination)
         except JixiaoError as exc:
+            self.confirming = path if exc.problems[0].code == "export.exists" else ""
             self.query_one("#export-error", Static).update(Text(exc.message(app.lang), style="red"))
             return
         app.notify(app.t("rp.exported", path=path))
