@@ -13,6 +13,7 @@ import msgspec
 from rich.text import Text
 
 from domain import events as ev
+from domain.controls import shown
 from domain.validate import BUSINESS_TZ
 from tui.i18n import kind_label
 from tui.widgets.format import points
@@ -57,6 +58,6 @@ def detail(event: ev.Event, position: int, lang: str) -> Text:
     text.append(f"#{position} {kind_label(event.kind, lang)}\n", style="bold")
     for name, value in fields(event):
         text.append(f"{name}: ", style="dim")
-        text.append(value)
+        text.append(shown(value))
         text.append("\n")
     return text

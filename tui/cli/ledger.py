@@ -14,6 +14,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from domain import events as ev
 from domain.codec import decode_event
 from domain.command_schemas import SCHEMAS, Assign
+from domain.controls import shown
 from domain.errors import JixiaoError, fail
 from domain.plan_io import bundled_plan, load_plan
 from domain.rules import check
@@ -49,7 +50,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _say(text: str) -> None:
-    print(text)
+    print(shown(text))
 
 
 def init(args: argparse.Namespace) -> int:
@@ -83,7 +84,7 @@ def _register_record(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _record(args: argparse.Namespace) -> int:
-    command = command_of(args)
+    command = command_of(args, lang_of(args))
     with open_ledger(args) as ledger:
         event = command.call(ledger, actor_of(args), source="cli")
         pos = ledger.last_positions[-1] if ledger.last_positions else 0
@@ -163,7 +164,7 @@ def _users_list(args: argparse.Namespace) -> int:
     rows = [{"id": u.id, "name": u.name, "roles": u.roles, "section": u.section, "title": u.title,
              "keys": sorted(u.keys)} for u in users]
     if args.format == "json":
-        _say(to_json(rows))
+        print(to_json(rows))
     else:
         sys.stdout.write(render_table(["id", "name", "roles", "section", "title", "keys"],
                                       [[r["id"], r["name"], ",".join(r["roles"]), r["section"],
@@ -190,7 +191,7 @@ def log(args: argparse.Namespace) -> int:
             "payload": {k: v for k, v in payload.items() if k not in ("originator_id", "originator_version")},
         })
     if args.format == "json":
-        _say(to_json(entries))
+        print(to_json(entries))  # JSON keeps the exact text
         return 0
     table = [[e["position"], e["recorded"][:19], e["effective"], e["actor"], e["role"], e["kind"],
               _short(e["payload"]), e["reason"][:30]] for e in entries]
@@ -200,7 +201,8 @@ def log(args: argparse.Namespace) -> int:
 
 
 def _short(payload: dict[str, Any]) -> str:
-    text = ", ".join(f"{k}={v}" for k, v in payload.items() if k != "plan" and v not in ("", [], None))
+    text = " ".join(", ".join(f"{k}={v}" for k, v in payload.items()
+                              if k != "plan" and v not in ("", [], None)).split())  # on one line
     if "plan" in payload:
         text = f"plan={payload['plan']['unit']} {payload['plan']['year']}"
     return text if len(text) <= 60 else text[:59] + "…"

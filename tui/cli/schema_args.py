@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from domain.command_schemas import Cli, Command, FieldSpec, fields, parse
+from domain.command_schemas import Cli, Command, FieldSpec, field_of, fields, parse
+from tui.i18n import label
 
 
 def cli_fields(schema: type[Command], binding: Cli) -> list[FieldSpec]:
@@ -52,12 +53,19 @@ def add_command(sub: Any, common: argparse.ArgumentParser, schema: type[Command]
     return p
 
 
-def command_of(args: argparse.Namespace) -> Command:
-    """The parsed command line as its schema: the offered fields, then those the command sets."""
+def command_of(args: argparse.Namespace, lang: str = "zh") -> Command:
+    """The parsed command line as its schema: the offered fields, then those the command sets.
+    A refused value is named in `lang` with the option that gave it: 完成情况（--note）."""
     schema: type[Command] = args.record_schema
     binding: Cli = args.record_binding
     values = {f.name: getattr(args, f.dest) for f in cli_fields(schema, binding)}
-    return parse(schema, {**values, **binding.fixed})
+    return parse(schema, {**values, **binding.fixed}, label=lambda name: option_label(field_of(schema, name), lang))
+
+
+def option_label(f: FieldSpec, lang: str) -> str:
+    """A field as the command line's user knows it: its label and its option."""
+    option = f.metavar or f.dest if f.positional else (f.flags or (f"--{f.name.replace('_', '-')}",))[0]
+    return label(f.label, lang) + (f"（{option}）" if lang != "en" else f" ({option})")
 
 
 def dests(parser: argparse.ArgumentParser) -> set[str]:

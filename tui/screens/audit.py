@@ -211,7 +211,7 @@ class AuditScreen(LedgerScreen):
         text = detail(event, row.position, self.japp.lang)
         if row.voided_by:
             text.append(self.t("wl.voided_by", position=row.voided_by, reason=""), style="bold yellow")
-            text.append(row.void_reason or "", style="yellow")
+            text.append_text(lit(row.void_reason or "", "yellow"))
             text.append("\n")
         self.query_one("#au-detail-text", Static).update(text)
         if event.kind not in SCORE_KINDS:  # it changes no score: said at once, no worker
