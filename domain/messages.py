@@ -132,6 +132,10 @@ CATALOGUE.update({
     "value.control": ("{field} 第 {at} 个字符是控制字符 {char}（如 ESC、BEL、回车、退格），不能保存：请删去后重试",
                       "{field} holds a control character {char} at character {at} (such as ESC, BEL, "
                       "carriage return, backspace), which cannot be stored: remove it and try again"),
+    "person.unknown": ("没有姓名或账号为“{person}”（或以此开头）的人员", "no person named or signed in as "
+                       "'{person}' (or whose name or id begins with it)"),
+    "person.ambiguous": ("“{person}”对应多人：{candidates}；请写全姓名或账号",
+                         "'{person}' matches several people: {candidates}; give the full name or id"),
     "value.number": ("{field} 不是数字：{actual}", "{field} is not a number: {actual}"),
     "value.positive": ("{field} 应为正数：{actual}", "{field} must be positive: {actual}"),
     "value.cents": ("{field} 最多两位小数：{actual}", "{field} has more than 2 decimals: {actual}"),

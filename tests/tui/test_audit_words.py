@@ -9,7 +9,7 @@ import pytest
 
 from domain.commands import Ledger
 from tests.conftest import Clock
-from tests.tui_helpers import drive, goto, make_app, settle, static_text
+from tests.tui_helpers import drive, goto, make_app, settle, static_text, table_rows
 
 RAW_KEYS = ("originator_id", "originator_version", "ProgressReported", "indicator_id", "next_steps", "yijiepin (")
 
@@ -43,5 +43,20 @@ def test_the_audit_detail_pane_shows_an_event_in_words(ledger: Ledger, clock: Cl
         await pilot.press("r")
         await settle(pilot)
         assert "originator_id" not in static_text(app, "#au-detail-text")
+
+    drive(app, steps, size=(160, 45))
+
+
+def test_the_audit_trail_is_filtered_by_the_clerks_name_as_typed(ledger: Ledger, clock: Clock) -> None:
+    ledger.report_progress("yijiepin", "K04.2", period="2021Q3", percent=60, done="完成申报材料初审")
+    app = make_app(ledger, "gongfuan", clock=clock)
+
+    async def steps(pilot: Any) -> None:
+        await goto(pilot, "4")
+        await pilot.press("slash")
+        await pilot.press(*"易婕", "enter")
+        await settle(pilot)
+        rows = table_rows(app, "#au-table")
+        assert rows and all("易婕频" in str(row[2]) for row in rows)
 
     drive(app, steps, size=(160, 45))

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from domain.errors import JixiaoError
 from domain.events import SCORE_KINDS
+from domain.people import person_of
 from domain.validate import parse_date
 from projections.audit import AuditFilter, AuditTrail
 from projections.describe import summary
@@ -130,10 +131,11 @@ class AuditScreen(LedgerScreen):
         try:
             since = parse_date(self.t("au.filter_from"), text("from") or None)
             until = parse_date(self.t("au.filter_to"), text("to") or None)
+            actor = person_of(text("actor"), {u: info.name for u, info in view.live.users.items()})
         except JixiaoError as exc:
             self._status(exc.message(self.japp.lang), style="red")
             return None
-        return AuditFilter(actor=text("actor"), kind=choice("kind"),
+        return AuditFilter(actor=actor, kind=choice("kind"),
                            section=view.section if view.section_only else choice("section"),
                            indicator=text("indicator"), since=since, until=until, text=text("text"),
                            as_of=view.moment.as_of, known_at=view.moment.known_at)
