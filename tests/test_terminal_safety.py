@@ -59,13 +59,17 @@ def write_old_events(ledger: Ledger) -> None:
 
 
 @pytest.fixture
-def old_ledger(db_path: str, clock: Clock) -> str:
+def old_ledger(db_path: str, backend: str, clock: Clock) -> str:
     from store import open_ledger
 
     with open_ledger(db_path, clock=clock) as ledger:
         ledger.bootstrap(bundled_plan())
         ledger.report_progress("yijiepin", "K04.1", period="2021Q3", percent=10, done="正常")
         write_old_events(ledger)
+    if backend == "postgres":  # the read-model tables, as `jixiao init` makes them
+        from store.postgres.views import create_view_tables
+
+        create_view_tables(db_path)
     return db_path
 
 
