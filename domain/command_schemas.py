@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import msgspec
 
 from domain import events as ev
+from domain.controls import LINE_PATTERN, TEXT_PATTERN
 from domain.errors import fail
 from domain.schema import Cli, Command, FieldSpec, facts, field_of, fields, parse
 from domain.validate import NAME_LIMIT, REASON_LIMIT, TEXT_LIMIT
@@ -29,11 +30,14 @@ __all__ = ["SCHEMAS", "Cli", "Command", "FieldSpec", "field_of", "fields", "file
 POSITIONAL = facts(positional=True)
 CLI_ONLY = facts(faces=("cli",))
 
-Text = Annotated[str, msgspec.Meta(max_length=TEXT_LIMIT)]
-Name = Annotated[str, msgspec.Meta(max_length=NAME_LIMIT)]
-Reason = Annotated[str, msgspec.Meta(max_length=REASON_LIMIT), facts(help="why (kept with the event)")]
+# free text keeps tab and newline; a one-line value (a name, an id) neither: no other control character
+Text = Annotated[str, msgspec.Meta(max_length=TEXT_LIMIT, pattern=TEXT_PATTERN)]
+Line = Annotated[str, msgspec.Meta(pattern=LINE_PATTERN)]
+Name = Annotated[Line, msgspec.Meta(max_length=NAME_LIMIT)]
+Reason = Annotated[str, msgspec.Meta(max_length=REASON_LIMIT, pattern=TEXT_PATTERN),
+                   facts(help="why (kept with the event)")]
 Effective = Annotated[dt.date | None, facts(help="business date YYYY-MM-DD (default: today)")]
-Id = Annotated[str, msgspec.Meta(max_length=64)]
+Id = Annotated[Line, msgspec.Meta(max_length=64)]
 IndicatorId = Annotated[Id, facts(ref="indicator")]
 LeafId = Annotated[Id, facts(ref="leaf")]
 SectionId = Annotated[Id, facts(ref="section")]
@@ -43,7 +47,7 @@ Period = Annotated[str, msgspec.Meta(pattern=r"^\d{4}Q[1-4]$"),
                    facts(ref="period", code="value.period", help="e.g. 2021Q3")]
 Percent = Annotated[int, msgspec.Meta(ge=0, le=100), facts(code="value.percent")]
 Count = Annotated[int, msgspec.Meta(ge=1, le=1000), facts(code="value.positive")]
-Points = Annotated[str, msgspec.Meta(max_length=32), facts(ref="amount")]  # parsed by validate.amount
+Points = Annotated[Line, msgspec.Meta(max_length=32), facts(ref="amount")]  # parsed by validate.amount
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-fA-F]{64}$"), facts(code="value.sha256")]
 Size = Annotated[int, msgspec.Meta(ge=0), facts(code="value.positive")]
 FiledReport = Literal["quarterly", "decomposition", "contacts", "self_inspection"]
@@ -116,9 +120,9 @@ def file_digest(path: str | Path) -> FileDigest:
 
 class AttachEvidence(Command, kw_only=True):
     indicator: Annotated[IndicatorId, POSITIONAL]
-    path: Annotated[str, facts(positional="?", metavar="file",
+    path: Annotated[Line, facts(positional="?", metavar="file",
                                help="a file to hash; or give --name/--sha256/--size")] = ""
-    file_name: Annotated[str, msgspec.Meta(max_length=255), facts(flags=("--name",))] = ""
+    file_name: Annotated[Line, msgspec.Meta(max_length=255), facts(flags=("--name",))] = ""
     sha256: Sha256 | None = None
     size: Size | None = None
     description: Text = ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
+from domain.controls import shown
 from domain.messages import render
 
 
@@ -24,7 +25,7 @@ class Problem(msgspec.Struct, frozen=True, kw_only=True):
         place = self.where
         if self.line is not None:
             place = f"{place}:{self.line}" if place else f"line {self.line}"
-        return f"{place}: {text}" if place else text
+        return f"{shown(place)}: {text}" if place else text
 
 
 class JixiaoError(Exception):

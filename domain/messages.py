@@ -6,6 +6,8 @@ catalogue for labels; the domain's errors are rendered from this one.
 
 from __future__ import annotations
 
+from domain.controls import shown
+
 CATALOGUE: dict[str, tuple[str, str]] = {
     # plan files
     "file.unreadable": ("无法读取文件：{detail}", "cannot read the file: {detail}"),
@@ -69,8 +71,8 @@ def render(code: str, lang: str = "zh", **params: str) -> str:
     """The message for `code` in `lang` ("zh" or "en") with its parameters filled in."""
     zh, en = CATALOGUE.get(code, (code, code))
     template = en if lang == "en" else zh
-    try:
-        return template.format(**params)
+    try:  # a value a user typed is shown, never obeyed, by the terminal
+        return template.format(**{k: shown(str(v)) for k, v in params.items()})
     except KeyError:
         return template
 
@@ -127,8 +129,14 @@ CATALOGUE.update({
     "value.required": ("{field} 不能为空", "{field} is required"),
     "value.too_long": ("{field} 长度 {actual} 字，超过上限 {allowed} 字",
                        "{field} is {actual} characters long, the limit is {allowed}"),
-    "value.control": ("{field} 含有不允许的控制字符", "{field} contains a forbidden control character"),
     "value.one_of": ("请给出其中一项：{fields}", "give exactly one of {fields}"),
+    "value.control": ("{field} 第 {at} 个字符是控制字符 {char}（如 ESC、BEL、回车、退格），不能保存：请删去后重试",
+                      "{field} holds a control character {char} at character {at} (such as ESC, BEL, "
+                      "carriage return, backspace), which cannot be stored: remove it and try again"),
+    "person.unknown": ("没有姓名或账号为“{person}”（或以此开头）的人员", "no person named or signed in as "
+                       "'{person}' (or whose name or id begins with it)"),
+    "person.ambiguous": ("“{person}”对应多人：{candidates}；请写全姓名或账号",
+                         "'{person}' matches several people: {candidates}; give the full name or id"),
     "value.number": ("{field} 不是数字：{actual}", "{field} is not a number: {actual}"),
     "value.positive": ("{field} 应为正数：{actual}", "{field} must be positive: {actual}"),
     "value.cents": ("{field} 最多两位小数：{actual}", "{field} has more than 2 decimals: {actual}"),

@@ -37,7 +37,9 @@ from typing import (
 import msgspec
 
 from domain import events as ev
+from domain.controls import TEXT_PATTERN
 from domain.errors import fail
+from domain.validate import control
 
 if TYPE_CHECKING:
     from domain.commands import Ledger
@@ -90,6 +92,7 @@ class FieldSpec:
     faces: tuple[str, ...] = ("cli", "tui")
     max_length: int | None = None
     code: str = ""
+    one_line: bool = True  # tab and newline refused as well (free text keeps them)
 
     @property
     def label(self) -> str:
@@ -127,13 +130,16 @@ def fields(schema: type[Command]) -> tuple[FieldSpec, ...]:
         bare, metas, _ = _unwrap(hints[info.name])
         extra: dict[str, Any] = {}
         max_length = None
+        pattern = None
         for meta in metas:
             extra.update(meta.extra or {})
             max_length = meta.max_length if meta.max_length is not None else max_length
+            pattern = meta.pattern if meta.pattern is not None else pattern
         item = bare
         if get_origin(bare) is tuple:
             item, item_metas, _ = _unwrap(get_args(bare)[0])
             max_length = next((m.max_length for m in item_metas if m.max_length is not None), max_length)
+            pattern = next((m.pattern for m in item_metas if m.pattern is not None), pattern)
         choices: tuple[str, ...] = tuple(get_args(bare)) if get_origin(bare) is Literal else ()
         kind = extra.get("ref") or ("choice" if choices else "list" if item is not bare else
                                     "int" if bare is int else "date" if bare is dt.date else "text")
@@ -143,7 +149,8 @@ def fields(schema: type[Command]) -> tuple[FieldSpec, ...]:
             struct_required=info.required, default=default, choices=choices,
             positional=extra.get("positional", False), flags=tuple(extra.get("flags", ())),
             dest=extra.get("dest", info.name), metavar=extra.get("metavar", ""), help=extra.get("help", ""),
-            faces=tuple(extra.get("faces", ("cli", "tui"))), max_length=max_length, code=extra.get("code", "")))
+            faces=tuple(extra.get("faces", ("cli", "tui"))), max_length=max_length, code=extra.get("code", ""),
+            one_line=pattern != TEXT_PATTERN))
     return tuple(out)
 
 
@@ -205,6 +212,9 @@ def _refusal(schema: type[Command], raw: Mapping[str, Any], detail: str, label: 
     if f.kind == "date" and not _is(dt.date.fromisoformat, value):
         return fail("value.date", field=name, actual=value)
     texts = value if isinstance(value, (list, tuple)) else [value]
+    for text in texts:
+        if isinstance(text, str):
+            control(name, text, line=f.one_line)
     if f.max_length is not None:
         for text in texts:
             if isinstance(text, str) and len(text) > f.max_length:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from domain.controls import escaped, first_control
 from domain.errors import fail
 
 BUSINESS_TZ = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
@@ -23,8 +24,18 @@ def text(field: str, value: str, limit: int, *, required: bool = False) -> str:
         raise fail("value.required", field=field)
     if len(value) > limit:
         raise fail("value.too_long", field=field, actual=len(value), allowed=limit)
-    if "\x00" in value:
-        raise fail("value.control", field=field)
+    control(field, value)
+    return value
+
+
+def control(field: str, value: str, *, line: bool = False) -> str:
+    """Refuse a control character or escape sequence (ESC, BEL, CR, BS, C1, bidi overrides):
+    shown later on a terminal, it would act instead of being read. Tab and newline are
+    text, except in a one-line value (`line`)."""
+    found = first_control(value or "", line=line)
+    if found is not None:
+        at, char = found
+        raise fail("value.control", field=field, char=escaped(char), at=at)
     return value
 
 

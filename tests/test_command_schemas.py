@@ -111,12 +111,12 @@ def count(db: str) -> int:
 
 CLI_CASES = {
     "over-long text": (["--as", "yijiepin", "record", "evidence", "K04.1", "--name", "文" * 256, "--sha256",
-                        "a" * 64, "--size", "1"], "file_name is 256 characters long, the limit is 255"),
+                        "a" * 64, "--size", "1"], "File name (--name) is 256 characters long, the limit is 255"),
     "over-long item of a list": (["--as", "yujunwei", "record", "assign", "K04.1", "--section", "center",
                                   "--leader", "yujunwei", "--handler", "yijiepin", "--milestone", "节" * 201],
-                                 "milestones is 201 characters long, the limit is 200"),
+                                 "(--milestone) is 201 characters long, the limit is 200"),
     "out of range": (["--as", "perf_office", "record", "finding", "--method", "明察暗访", "--count", "1001",
-                      "--per-item", "0.5"], "count must be positive: 1001"),
+                      "--per-item", "0.5"], "(--count) must be positive: 1001"),
     "out of range percent": (["--as", "yijiepin", "record", "progress", "K04.1", "--period", "2021Q3",
                               "--percent", "-1"], "percent complete must be 0..100: -1"),
     "bad pattern": (["--as", "yijiepin", "record", "evidence", "K04.1", "--name", "a.pdf", "--sha256",
@@ -124,7 +124,7 @@ CLI_CASES = {
     "bad period pattern": (["--as", "yijiepin", "record", "progress", "K04.1", "--period", "Q3",
                             "--percent", "1"], "bad period: Q3"),
     "bad date": (["--as", "perf_office", "record", "finding", "--method", "明察暗访", "--count", "1",
-                  "--per-item", "0.5", "--rectify-by", "next week"], "rectify_by is not a date: next week"),
+                  "--per-item", "0.5", "--rectify-by", "next week"], "(--rectify-by) is not a date: next week"),
 }
 
 

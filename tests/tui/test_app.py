@@ -240,7 +240,7 @@ def test_english_labels_come_from_the_catalogue(ledger: Ledger, clock: Clock) ->
     app = make_app(ledger, "yijiepin", clock=clock, lang="en")
 
     async def steps(pilot: Any) -> None:
-        assert "Total" in static_text(app, "#st-total")
+        assert "County total" in static_text(app, "#st-total")
         deadlines = static_text(app, "#st-deadlines")
         assert "Deadlines" in deadlines and any(w in deadlines for w in ("due", "overdue", "filed"))
         assert not any(w in deadlines for w in ("待报送", "逾期", "按时", "，"))

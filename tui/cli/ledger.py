@@ -15,6 +15,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from domain.access_accounts import bind_creator
 from domain.codec import decode_event
 from domain.command_schemas import SCHEMAS, Assign
+from domain.controls import shown
 from domain.errors import JixiaoError, fail
 from domain.plan_io import bundled_plan, load_plan
 from domain.rules import check
@@ -50,7 +51,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _say(text: str) -> None:
-    print(text)
+    print(shown(text))
 
 
 def init(args: argparse.Namespace) -> int:
@@ -110,7 +111,7 @@ def log(args: argparse.Namespace) -> int:
             "payload": {k: v for k, v in payload.items() if k not in ("originator_id", "originator_version")},
         })
     if args.format == "json":
-        _say(to_json(entries))
+        print(to_json(entries))  # JSON keeps the exact text
         return 0
     table = [[e["position"], e["recorded"][:19], e["effective"], e["actor"], e["role"], e["kind"],
               _short(e["payload"]), e["reason"][:30]] for e in entries]
@@ -120,7 +121,8 @@ def log(args: argparse.Namespace) -> int:
 
 
 def _short(payload: dict[str, Any]) -> str:
-    text = ", ".join(f"{k}={v}" for k, v in payload.items() if k != "plan" and v not in ("", [], None))
+    text = " ".join(", ".join(f"{k}={v}" for k, v in payload.items()
+                              if k != "plan" and v not in ("", [], None)).split())  # on one line
     if "plan" in payload:
         text = f"plan={payload['plan']['unit']} {payload['plan']['year']}"
     return text if len(text) <= 60 else text[:59] + "…"

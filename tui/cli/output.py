@@ -15,6 +15,7 @@ import msgspec
 from tabulate import tabulate
 from wcwidth import wcswidth
 
+from domain.controls import shown
 from tui.outfile import Destination
 
 FORMATS = ("table", "json", "csv", "md", "xlsx")
@@ -30,7 +31,11 @@ def to_json(data: Any) -> str:
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, *,
                  floatfmt: str = "g") -> str:
-    """A text table: `table` draws a CJK-aligned grid, `md` a GitHub table, `csv` CSV."""
+    """A text table: `table` draws a CJK-aligned grid, `md` a GitHub table, `csv` CSV.
+    Control characters in a cell are shown escaped (domain/controls.py), before the columns
+    are measured."""
+    headers = [shown(str(h)) for h in headers]
+    rows = [[shown(v) if isinstance(v, str) else v for v in row] for row in rows]
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
@@ -115,12 +120,15 @@ def _cell(value: Any) -> Any:
         return value.astimezone(dt.UTC).replace(tzinfo=None)  # Excel has no time zones: UTC
     if isinstance(value, list | dict):
         return to_json(value)
+    if isinstance(value, str):  # a workbook cannot hold control characters: shown escaped
+        return shown(value)
     return value
 
 
 def deliver(text: str, output: str | None, destination: Destination) -> None:
-    """Print text, or write it to the file given with -o (checked by the destination)."""
+    """Print text, or write it to the file given with -o (checked by the destination);
+    control characters are shown escaped."""
     if output:
-        destination.write(output, text.encode("utf-8"))
+        destination.write(output, shown(text).encode("utf-8"))
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(shown(text))

@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from domain.command_schemas import Cli, Command, FieldSpec, fields, parse
-from tui.cli.common import actor_of, open_ledger, usage
+from domain.command_schemas import Cli, Command, FieldSpec, field_of, fields, parse
+from domain.controls import shown
+from tui.cli.common import actor_of, lang_of, open_ledger, usage
+from tui.i18n import label
 
 
 def cli_fields(schema: type[Command], binding: Cli) -> list[FieldSpec]:
@@ -53,12 +55,19 @@ def add_command(sub: Any, common: argparse.ArgumentParser, schema: type[Command]
     return p
 
 
-def command_of(args: argparse.Namespace) -> Command:
-    """The parsed command line as its schema: the offered fields, then those the command sets."""
+def command_of(args: argparse.Namespace, lang: str = "zh") -> Command:
+    """The parsed command line as its schema: the offered fields, then those the command sets.
+    A refused value is named in `lang` with the option that gave it: 完成情况（--note）."""
     schema: type[Command] = args.record_schema
     binding: Cli = args.record_binding
     values = {f.name: getattr(args, f.dest) for f in cli_fields(schema, binding)}
-    return parse(schema, {**values, **binding.fixed})
+    return parse(schema, {**values, **binding.fixed}, label=lambda name: option_label(field_of(schema, name), lang))
+
+
+def option_label(f: FieldSpec, lang: str) -> str:
+    """A field as the command line's user knows it: its label and its option."""
+    option = f.metavar or f.dest if f.positional else (f.flags or (f"--{f.name.replace('_', '-')}",))[0]
+    return label(f.label, lang) + (f"（{option}）" if lang != "en" else f" ({option})")
 
 
 def dests(parser: argparse.ArgumentParser) -> set[str]:
@@ -81,9 +90,9 @@ def add_group(sub: Any, common: argparse.ArgumentParser, name: str, help_text: s
 
 def run_command(args: argparse.Namespace, **context: Any) -> int:
     """Run the parsed command as the `--as` user and say what was recorded."""
-    command = command_of(args)
+    command = command_of(args, lang_of(args))
     with open_ledger(args) as ledger:
         event = command.call(ledger, actor_of(args), source="cli", **context)
         pos = ledger.last_positions[-1] if ledger.last_positions else 0
-        print(f"#{pos} {event.kind} · {event.actor} ({event.role}) · {event.effective}")
+        print(shown(f"#{pos} {event.kind} · {event.actor} ({event.role}) · {event.effective}"))
     return 0

@@ -9,7 +9,8 @@ from typing import Any
 
 from domain import events as ev
 from domain.command_schemas_people import PEOPLE_SCHEMAS
-from tui.cli.common import actor_of, open_ledger
+from domain.controls import shown
+from tui.cli.common import actor_of, lang_of, open_ledger
 from tui.cli.output import render_table, to_json
 from tui.cli.schema_args import add_group, command_of
 
@@ -39,10 +40,10 @@ def _done(event: ev.Event) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    command = command_of(args)
+    command = command_of(args, lang_of(args))
     with open_ledger(args) as ledger:
         event = command.call(ledger, actor_of(args), source="cli")
-    print(f"user {args.user} registered" if command.kind == "users_add" else _done(event))  # add: many events
+    print(shown(f"user {args.user} registered" if command.kind == "users_add" else _done(event)))  # add: many events
     return 0
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import msgspec
 
+from domain.people import person_of
 from projections.audit import AuditFilter, AuditTrail
 from projections.fold import YearFold
 from projections.stream import max_position
@@ -33,8 +34,9 @@ def _refresh(trail: Any, ledger: Any, behind: int) -> None:
 def audit_page(source: Source, query: ReportQuery, *, refresh: Refresh = _refresh) -> AuditPage:
     """The page of the audit trail `query` asks for (its clocks: `as_of`, `known_at`)."""
     ledger = source.ledger
+    names = {u.id: u.name for u in ledger.directory().users.values()} if query.actor else {}
     filters = AuditFilter(
-        actor=query.actor, kinds=list(query.kinds), section=query.section, indicator=query.indicator,
+        actor=person_of(query.actor, names), kinds=list(query.kinds), section=query.section, indicator=query.indicator,
         unit=query.unit, year=query.year or None, since=query.since,
         until=query.until, text=query.text, score_only=query.score_only,
         as_of=query.as_of, known_at=query.known_at)

@@ -7,6 +7,7 @@ import sys
 from decimal import Decimal
 from typing import Any
 
+from domain.controls import shown
 from domain.errors import fail
 from tui.cli.output import render_table, to_json, write_xlsx_table  # the writers; no argparse there
 from tui.outfile import Destination
@@ -40,6 +41,8 @@ def emit(title: str, sheets: list[Sheet], data: Any, fmt: str, output: str | Non
             parts.append(render_table(headers, [[_text(v) for v in row] for row in rows], fmt,
                                       floatfmt=".2f"))
         text = "".join(parts)
+    if fmt != "json":  # JSON keeps the exact text (its encoder escapes control characters)
+        text = shown(text)
     if output:
         destination.write(output, text.encode("utf-8"))
     else:

@@ -14,11 +14,12 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from domain.errors import JixiaoError
 from domain.events import SCORE_KINDS
+from domain.people import person_of
 from domain.validate import parse_date
 from projections.audit import AuditFilter, AuditTrail
 from projections.describe import summary
 from projections.effect import effect
-from tui.describe import detail, local_time
+from tui.describe import local_time, raw, words
 from tui.i18n import KINDS, kind_label
 from tui.screens.base import Host, LedgerScreen
 from tui.widgets import LedgerInput, lit, points
@@ -37,12 +38,13 @@ class AuditScreen(LedgerScreen):
         self._selected: int | None = None
         self._building = False
         self.last_ms = 0.0
+        self.raw = False  # the detail pane shows the stored payload instead of words
 
     def keys(self) -> list[tuple[str, str, str, bool]]:
         return [("slash", "focus_filters", "key.filter", True), ("ctrl+l", "clear", "key.clear", True),
                 ("greater_than_sign", "next_page", "key.next_page", True),
                 ("less_than_sign", "prev_page", "key.prev_page", True),
-                ("v", "void", "key.void", False)]
+                ("v", "void", "key.void", False), ("r", "toggle_raw", "key.raw", True)]
 
     def body(self) -> ComposeResult:
         t = self.t
@@ -129,10 +131,11 @@ class AuditScreen(LedgerScreen):
         try:
             since = parse_date(self.t("au.filter_from"), text("from") or None)
             until = parse_date(self.t("au.filter_to"), text("to") or None)
+            actor = person_of(text("actor"), {u: info.name for u, info in view.live.users.items()})
         except JixiaoError as exc:
             self._status(exc.message(self.japp.lang), style="red")
             return None
-        return AuditFilter(actor=text("actor"), kind=choice("kind"),
+        return AuditFilter(actor=actor, kind=choice("kind"),
                            section=view.section if view.section_only else choice("section"),
                            indicator=text("indicator"), since=since, until=until, text=text("text"),
                            as_of=view.moment.as_of, known_at=view.moment.known_at)
@@ -201,17 +204,18 @@ class AuditScreen(LedgerScreen):
         if event.data_table.id == "au-table" and 0 <= event.cursor_row < len(self._rows):
             self._show_detail(self._rows[event.cursor_row])
 
-    def _show_detail(self, row: Any) -> None:
-        if self._selected == row.position:
+    def _show_detail(self, row: Any, *, again: bool = False) -> None:
+        if self._selected == row.position and not again:
             return
         self._selected = row.position
         event = self.japp.view.events_at([row.position]).get(row.position)
         if event is None:
             return
-        text = detail(event, row.position, self.japp.lang)
+        lang = self.japp.lang
+        text = raw(event, row.position, lang) if self.raw else words(event, row.position, lang, self.japp.view)
         if row.voided_by:
             text.append(self.t("wl.voided_by", position=row.voided_by, reason=""), style="bold yellow")
-            text.append(row.void_reason or "", style="yellow")
+            text.append_text(lit(row.void_reason or "", "yellow"))
             text.append("\n")
         self.query_one("#au-detail-text", Static).update(text)
         if event.kind not in SCORE_KINDS:  # it changes no score: said at once, no worker
@@ -282,6 +286,12 @@ class AuditScreen(LedgerScreen):
         if len(self._cursors) > 1:
             self._cursors.pop()
             self.load_page()
+
+    def action_toggle_raw(self) -> None:
+        self.raw = not self.raw
+        row = next((r for r in self._rows if r.position == self._selected), None)
+        if row is not None:
+            self._show_detail(row, again=True)
 
     def action_void(self) -> None:
         if self._selected is not None and self.japp.view.moment.now:

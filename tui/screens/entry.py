@@ -107,14 +107,14 @@ class EntryScreen(LedgerScreen):
         view = self.japp.view
         defaults = {"section": view.section} if view.section_only else {}
         pending = self._pending_values
-        prefilled = pending.get("__kind__") == name and len(pending) > 1
         if pending.get("__kind__") == name:  # values meant for this kind's form
             self._pending_values = {}
             defaults.update({k: v for k, v in pending.items() if k != "__kind__"})
         self._set_values(defaults)
         self.ready = True
-        if prefilled:  # opened for an indicator or event: typing starts at the first empty field
-            self.call_after_refresh(self._focus_first_empty)
+        # typing starts at the first empty field (the first field, unless opened for an indicator
+        # or an event): keys typed into it go to it, never to the screen keys
+        self.call_after_refresh(self._focus_first_empty)
         self.schedule_check()
 
     def _label(self, name: str) -> str:

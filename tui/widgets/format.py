@@ -1,7 +1,8 @@
 """Text helpers every screen draws with: literal text, points, bars, sparklines, columns.
 
 User text (notes, reasons, names) is always wrapped in `rich.text.Text` before it reaches
-a widget, so `[/]` or `[bold]` typed by someone shows as typed.
+a widget, so `[/]` or `[bold]` typed by someone shows as typed, and its control characters
+are shown escaped (domain/controls.py), so a stored escape sequence cannot act on the terminal.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any
 
 from rich.text import Text
 
+from domain.controls import shown
+
 BLOCKS = " ▁▂▃▄▅▆▇█"
 STATUS_STYLE = {"on_track": "", "late": "bold red", "done": "green", "withdrawn": "dim"}
 
@@ -18,7 +21,7 @@ STATUS_STYLE = {"on_track": "", "late": "bold red", "done": "green", "withdrawn"
 def lit(value: Any, style: str = "") -> Text:
     """Text shown exactly as typed: never parsed as markup. On one line, cut with an ellipsis
     where it does not fit (a table cell); appended to a wrapping text, it wraps with it."""
-    return Text("" if value is None else str(value), style=style, no_wrap=True, overflow="ellipsis")
+    return Text("" if value is None else shown(str(value)), style=style, no_wrap=True, overflow="ellipsis")
 
 
 def points(value: Decimal | int | None) -> str:
@@ -70,7 +73,7 @@ def columns(rows: list[list[Text | str]], widths: list[int | None], total: int,
         if n:
             out.append("\n")
         for i, (cell, width) in enumerate(zip(row, widths, strict=False)):
-            text = cell.copy() if isinstance(cell, Text) else Text(cell)
+            text = cell.copy() if isinstance(cell, Text) else Text(shown(cell))
             size = width if width is not None else flexible
             if text.cell_len > size:
                 text.truncate(size, overflow="ellipsis")
