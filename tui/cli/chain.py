@@ -15,8 +15,9 @@ import msgspec
 
 from domain.commands import Ledger
 from domain.errors import fail
-from store import ChainStatus, open_ledger, parse_head, verify
-from tui.cli.common import actor_of, check_identity, lang_of
+from store import ChainStatus, parse_head, verify
+from tui.cli.common import actor_of, lang_of
+from tui.cli.common import open_ledger as open_checked
 
 chain_log = logging.getLogger("jixiao.chain")
 
@@ -54,13 +55,7 @@ def _lang(args: argparse.Namespace) -> str:
 
 
 def _open(args: argparse.Namespace) -> Ledger:
-    ledger = open_ledger(getattr(args, "db", None), create=False)
-    try:
-        check_identity(ledger, args)
-    except BaseException:
-        ledger.close()
-        raise
-    return ledger
+    return open_checked(args)
 
 
 def _report(status: ChainStatus, args: argparse.Namespace) -> int:
