@@ -35,6 +35,7 @@ PERMISSIONS: Final[dict[str, tuple[str, ...]]] = {
     "audit_remark": ("supervisor",),
     "seal": ("supervisor", "admin"),
     "manage_users": ("admin",),
+    "set_contact": ("office", "admin"),
     "internal_evaluation": ("leader", "office"),
 }
 

@@ -182,6 +182,8 @@ def apply_plan_change(plan: Plan | None, event: ev.Event) -> Plan | None:
             return msgspec.structs.replace(plan, tiers=event.tiers)
         case ev.DeadlinesChanged() if plan is not None:
             return msgspec.structs.replace(plan, deadlines=event.deadlines)
+        case ev.DataItemsChanged() if plan is not None:
+            return msgspec.structs.replace(plan, data_items=event.items)
     return plan
 
 
@@ -263,7 +265,23 @@ class RecordAggregate(Aggregate):
 
 
 class UnitAggregate(RecordAggregate):
-    pass
+    def __init__(self, aggregate_id: UUID) -> None:
+        super().__init__(aggregate_id)
+        self.filed: dict[tuple[str, str, str], list[int]] = {}  # (report, period, section) -> versions
+
+    def _copy_state(self) -> None:
+        super()._copy_state()
+        self.filed = {k: list(v) for k, v in self.filed.items()}
+
+    def apply(self, event: ev.Event) -> None:
+        super().apply(event)
+        if isinstance(event, ev.ReportFiled):
+            self.filed.setdefault((event.report, event.period, event.section), []).append(
+                event.originator_version)
+
+    def has_filed(self, report: str, period: str, section: str) -> bool:
+        """Whether a filing of this report (period, section) is in force."""
+        return any(v not in self.voided for v in self.filed.get((report, period, section), ()))
 
 
 class IndicatorAggregate(RecordAggregate):

@@ -50,7 +50,12 @@ Count = Annotated[int, msgspec.Meta(ge=1, le=1000), facts(code="value.positive")
 Points = Annotated[Line, msgspec.Meta(max_length=32), facts(ref="amount")]  # parsed by validate.amount
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-fA-F]{64}$"), facts(code="value.sha256")]
 Size = Annotated[int, msgspec.Meta(ge=0), facts(code="value.positive")]
-FiledReport = Literal["quarterly", "decomposition", "contacts", "self_inspection"]
+# a document the office writes (a work summary): Markdown, kept exactly as filed
+Document = Annotated[str, msgspec.Meta(max_length=1_000_000, pattern=TEXT_PATTERN),
+                     facts(ref="document", faces=("tui",))]
+SUMMARY_REPORTS = frozenset({"half_year_summary", "annual_summary"})
+FiledReport = Literal["plan", "decomposition", "data_collection", "contacts", "quarterly", "half_year_summary",
+                      "annual_summary", "self_inspection", "internal_evaluation"]
 
 
 class Assign(Command, kw_only=True):
@@ -269,13 +274,19 @@ class AuditRemark(Command, kw_only=True):
 
 
 class FileReport(Command, kw_only=True):
-    """Filing a report from the form; the command line files with `report NAME --file`."""
+    """Filing a report from the form; the command line files with `report NAME --file`.
+
+    A work summary is filed with the text written in the form's text area (the ledger's
+    draft is put there to start from); every other deliverable with its content as the
+    projections build it now.
+    """
 
     report: FiledReport
     period: Period | None = None
     section: SectionId = ""
     effective: Effective = None
     reason: Reason = ""
+    content: Document = ""
 
     kind = "file_report"
     permissions = ("file_report",)
@@ -286,12 +297,37 @@ class FileReport(Command, kw_only=True):
         if self.report == "quarterly" and not period:
             label: Callable[[str], str] = context.get("label", str)
             raise fail("value.required", field=label("period"))
-        content = context["content"]
-        return ledger.file_report(actor, self.report, content=content(self, period) or "", period=period,
+        if self.content.strip() and self.report not in SUMMARY_REPORTS:
+            raise fail("report.content_file")
+        content = self.content if self.content.strip() else context["content"](self, period) or ""
+        return ledger.file_report(actor, self.report, content=content, period=period,
                                   section=self.section, effective=self.effective, reason=self.reason,
                                   source=source)
 
 
+class SetDataItem(Command, kw_only=True):
+    """A row of 泉州市下达的绩效考核数据采集内容和责任分工: add it, change it, or remove it."""
+
+    item_id: Annotated[Id, POSITIONAL, facts(metavar="id")]
+    item: Annotated[Name, facts(help="what the city asks for (采集内容)")] = ""
+    section: SectionId = ""
+    person: UserId = ""
+    data_source: Annotated[Name, facts(flags=("--source",), help="where the figure comes from")] = ""
+    due: Annotated[dt.date | None, facts(help="by when, YYYY-MM-DD")] = None
+    note: Text = ""
+    remove: Annotated[bool, CLI_ONLY, facts(help="remove the item (with --reason)")] = False
+    reason: Reason = ""
+
+    kind = "data_item"
+    permissions = ("change_plan",)
+    cli = (Cli("data-item", "a data item the city asks for, with who answers for it (数据采集)"),)
+
+    def call(self, ledger: Ledger, actor: str, *, source: str, **context: Any) -> ev.Event:
+        return ledger.set_data_item(actor, self.item_id, item=self.item, section=self.section,
+                                    person=self.person, data_source=self.data_source, due=self.due,
+                                    note=self.note, remove=self.remove, reason=self.reason, source=source)
+
+
 SCHEMAS: tuple[type[Command], ...] = (ReportProgress, AttachEvidence, SelfAssess, AwardTier, Adjust,
                                       RecordFinding, ResolveFinding, Correct, Assign, FileReport,
-                                      AuditRemark)
+                                      AuditRemark, SetDataItem)

@@ -100,4 +100,22 @@ class BindAccount(Command, kw_only=True):
                             source=source)
 
 
-PEOPLE_SCHEMAS: tuple[type[Command], ...] = (AddUser, GrantRole, AddKey, RevokeKey, BindAccount)
+Phone = Annotated[str, msgspec.Meta(max_length=32)]
+
+
+class SetContact(Command, kw_only=True):
+    """A person's telephone numbers for the register of responsible persons (附件4)."""
+
+    user: Annotated[UserId, POSITIONAL]
+    phone: Annotated[Phone, facts(help="office telephone, e.g. 0595-23231234")] = ""
+    mobile: Annotated[Phone, facts(help="mobile number")] = ""
+
+    kind = "users_contact"
+    permissions = ("set_contact",)
+    cli = (Cli("contact", "record a person's telephone numbers (负责人和联络员登记表)"),)
+
+    def call(self, ledger: Ledger, actor: str, *, source: str, **context: Any) -> ev.Event:
+        return ledger.set_contact(actor, self.user, phone=self.phone, mobile=self.mobile, source=source)
+
+
+PEOPLE_SCHEMAS: tuple[type[Command], ...] = (AddUser, GrantRole, AddKey, RevokeKey, BindAccount, SetContact)

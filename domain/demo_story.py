@@ -20,10 +20,11 @@ from domain.demo_material import (
     Content,
     at,
 )
+from domain.demo_office import OfficeWork
 from domain.plan import Indicator, Plan
 
 
-class YearStory:
+class YearStory(OfficeWork):
     """The actions of one unit's year, each at its moment."""
 
     def __init__(self, ledger: Ledger, plan: Plan, k: int, rng: random.Random,
@@ -97,7 +98,9 @@ class YearStory:
                     self.add(moment + dt.timedelta(minutes=5 + m), self._evidence(ind, q, m),
                              f"evidence {ind.id} {q}")
 
+        self.office_forms()
         self._filings()
+        self.internal_year()
         self._corrections(leaves)
         self._findings(leaves)
         self._adjustments(leaves)

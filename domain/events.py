@@ -16,7 +16,7 @@ from uuid import UUID
 import msgspec
 
 from domain.internal_method import InternalMethod
-from domain.plan import Deadline, Indicator, Plan, Tier
+from domain.plan import DataItem, Deadline, Indicator, Plan, Tier
 
 Source = Literal["tui", "cli", "import", "demo"]
 AdjustmentKind = Literal["bonus", "deduction", "veto"]
@@ -89,6 +89,14 @@ class AccountUnbound(Event, frozen=True):
     account: str
 
 
+class ContactChanged(Event, frozen=True):
+    """A person's telephone numbers, for the register of responsible persons (附件4)."""
+
+    user: str
+    phone: str = ""  # office telephone
+    mobile: str = ""
+
+
 class PlanRegistered(Event, frozen=True):
     plan_id: UUID
     unit: str
@@ -119,6 +127,12 @@ class TierTableChanged(Event, frozen=True):
 
 class DeadlinesChanged(Event, frozen=True):
     deadlines: list[Deadline]
+
+
+class DataItemsChanged(Event, frozen=True):
+    """The table of data items and who answers for each (数据采集内容和责任分工), as it now stands."""
+
+    items: list[DataItem]
 
 
 class PlanApproved(Event, frozen=True):
@@ -201,6 +215,7 @@ class ReportFiled(Event, frozen=True):
     section: str = ""
     digest: str = ""  # SHA-256 of the content filed
     content: str = ""  # the report as filed (JSON), so it can be shown exactly later
+    resubmission: bool = False  # filed again (with its reason) after an earlier filing
 
 
 class Sealed(Event, frozen=True):
@@ -269,7 +284,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     SelfAssessed, TierAwarded, Adjusted, FindingRecorded, FindingResolved, ReportFiled,
     Sealed, AuditRemarked, Corrected,
     BonusPoolSet, InternalMethodSet, SectionRated, StaffRated, InternalResultsLocked,
-    AccountBound, AccountUnbound,
+    AccountBound, AccountUnbound, ContactChanged, DataItemsChanged,
 )
 
 SCORE_KINDS = frozenset({"TierAwarded", "Adjusted", "FindingRecorded", "FindingResolved",

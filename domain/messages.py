@@ -409,3 +409,35 @@ CATALOGUE.update({
     "cmd.account_unchanged": ("账户 {account} 与用户 {user} 的绑定未改变",
                               "account {account} is already so for {user}"),
 })
+
+CATALOGUE.update({
+    # the deliverables of the year filed with their content (domain/commands/filings.py, forms.py)
+    "value.phone": ("{field} 电话号码格式有误：{actual}", "{field}: not a telephone number: {actual}"),
+    "cmd.unknown_data_item": ("数据采集表中没有 {item}", "the data-collection table has no item {item}"),
+    "cmd.data_item_reason": ("修改或删除数据采集项 {item} 须说明原因（--reason）",
+                             "changing or removing data item {item} needs a reason (--reason)"),
+    "cmd.resubmit_reason": ("{report} 已经报送过，重新报送须说明原因（--reason）",
+                            "{report} has been filed already: filing it again needs a reason (--reason)"),
+    "report.unit_wide": ("{report} 以全单位名义报送，不能指定股室",
+                         "{report} is filed for the whole unit, not for a section"),
+    "report.no_content": ("{report} 还没有内容，不能报送：{detail}", "{report} has no content yet: {detail}"),
+    "report.content_file": ("只有工作总结可以用 --content 提供正文", "only a work summary takes --content"),
+    "report.before_period": ("{report} 所属期间 {period} 尚未结束（{end}），不能报送",
+                             "{report}: its period {period} has not ended yet ({end})"),
+})
+CATALOGUE.update({
+    "auth.unit_filer": ("{user} 不能以全单位名义报送{report}：全单位的报送材料由领导小组办公室或领导小组报送"
+                        "（股室只报送本股室的季度报表）",
+                        "{user} may not file {report} for the whole unit: the leadership group or its office "
+                        "files the unit's deliverables (a section files only its own quarterly report)"),
+})
+CATALOGUE.update({
+    # a refusal names its real reason (domain/commands/scores.py)
+    "auth.finding_source": ("{user} 不能录入来源为 {source} 的察访核验问题：县（市）对单位的察访核验由县绩效办录入，"
+                            "单位只能录入内部自查（internal）发现的问题",
+                            "{user} may not record a finding from {source}: the county's inspections are recorded "
+                            "by the performance office; the unit records only its own (internal) findings"),
+    "auth.appeal": ("{user} 不能裁定申诉：申诉由县绩效办裁定；股室只能录入整改（rectified）",
+                    "{user} may not decide an appeal: the performance office decides appeals; a section "
+                    "records only its rectification (rectified)"),
+})

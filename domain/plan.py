@@ -96,6 +96,19 @@ class Deadline(Struct):
     reports: list[str] = []
 
 
+class DataItem(Struct):
+    """A data item the city asks for (泉州市下达的绩效考核数据采集内容): who answers for it,
+    where it comes from, and by when."""
+
+    id: str
+    item: str
+    section: str = ""
+    person: str = ""  # the person responsible, a user id
+    source: str = ""  # where the figure comes from (统计口径 / 数据来源)
+    due: dt.date | None = None
+    note: str = ""
+
+
 class Rules(Struct):
     """The rule set of the plan; defaults are the 2021 values of the seed."""
 
@@ -145,6 +158,7 @@ class Plan(Struct):
     tiers: list[Tier] = msgspec.field(default_factory=default_tiers)
     grades: list[Grade] = msgspec.field(default_factory=default_grades)
     deadlines: list[Deadline] = []
+    data_items: list[DataItem] = []  # 数据采集内容和责任分工
     rules: Rules = msgspec.field(default_factory=Rules)
     scoring: Scoring = msgspec.field(default_factory=Scoring)
 

@@ -142,7 +142,8 @@ def fields(schema: type[Command]) -> tuple[FieldSpec, ...]:
             pattern = next((m.pattern for m in item_metas if m.pattern is not None), pattern)
         choices: tuple[str, ...] = tuple(get_args(bare)) if get_origin(bare) is Literal else ()
         kind = extra.get("ref") or ("choice" if choices else "list" if item is not bare else
-                                    "int" if bare is int else "date" if bare is dt.date else "text")
+                                    "bool" if bare is bool else "int" if bare is int else "date" if bare is dt.date
+                                    else "text")
         default = None if info.required else info.default
         out.append(FieldSpec(
             name=info.name, kind=kind, required=info.required or bool(extra.get("required")),
@@ -159,7 +160,7 @@ def field_of(schema: type[Command], name: str) -> FieldSpec:
     return next(f for f in fields(schema) if f.name == name)
 
 
-NOT_TEXT = frozenset({"int", "date", "choice", "period", "list"})
+NOT_TEXT = frozenset({"int", "date", "choice", "period", "list", "bool"})
 C = TypeVar("C", bound=Command)
 _AT = re.compile(r"at `\$\.(\w+)")
 _MISSING = re.compile(r"missing required field `(\w+)`")

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain import events as ev
+from domain.deliverables import REPORT_LABELS
 
 KIND_LABELS: dict[str, str] = {
     "UserRegistered": "登记用户",
@@ -46,6 +47,8 @@ KIND_LABELS: dict[str, str] = {
     "SectionRated": "股室评分",
     "StaffRated": "人员评分",
     "InternalResultsLocked": "审定锁定内部考评",
+    "ContactChanged": "登记联系电话",
+    "DataItemsChanged": "修订数据采集表",
 }
 
 ADJUSTMENT_LABELS = {"bonus": "加分", "deduction": "扣分", "veto": "一票否决"}
@@ -55,17 +58,6 @@ OUTCOME_LABELS_EN = {"rectified": "rectified", "appeal-upheld": "appeal upheld",
                      "appeal-rejected": "appeal rejected"}
 SOURCE_LABELS_EN = {"city-on-county": "city on county", "county-on-unit": "county on unit",
                     "internal": "internal"}
-REPORT_LABELS = {
-    "plan": "绩效评估工作方案",
-    "decomposition": "重点工作任务分解情况表",
-    "data_collection": "绩效考核数据采集内容和责任分工",
-    "contacts": "负责人和联络员登记表",
-    "quarterly": "季度报表",
-    "half_year_summary": "上半年绩效评估工作总结",
-    "annual_summary": "年度绩效评估工作总结",
-    "self_inspection": "自查报告",
-    "internal_evaluation": "内部考评方案和结果",
-}
 QUARTERS = {"1": "第一季度", "2": "第二季度", "3": "第三季度", "4": "第四季度"}
 
 
@@ -197,6 +189,10 @@ def summary(event: ev.Event, names: dict[str, str] | None = None, lang: str = "z
             return f"{event.user}: {event.fingerprint}"
         case ev.AccountBound() | ev.AccountUnbound():
             return f"{event.user}: {event.account}"
+        case ev.ContactChanged():
+            return f"{name(event.user)}: " + w.list.join(p for p in (event.phone, event.mobile) if p)
+        case ev.DataItemsChanged():
+            return w.list.join(f"{d.id} {d.item}" for d in event.items) or "—"
         case ev.PlanRegistered():
             return f"{event.unit} {event.year}"
         case ev.PlanLoaded():

@@ -47,9 +47,10 @@ __all__ = ["LEAN_VIEWS", "STRUCTURAL", "VIEWS", "FoldState", "PlanFold", "Record
            "YearFold", "total"]
 
 STRUCTURAL = (ev.UserRegistered, ev.RoleGranted, ev.RoleRevoked, ev.KeyAdded, ev.KeyRevoked,
-              ev.AccountBound, ev.AccountUnbound,
+              ev.AccountBound, ev.AccountUnbound, ev.ContactChanged,
               ev.PlanRegistered, ev.PlanLoaded, ev.IndicatorAdded, ev.IndicatorRevised,
-              ev.IndicatorWithdrawn, ev.TierTableChanged, ev.DeadlinesChanged, ev.PlanApproved)
+              ev.IndicatorWithdrawn, ev.TierTableChanged, ev.DeadlinesChanged, ev.PlanApproved,
+              ev.DataItemsChanged)
 _STRUCTURAL = frozenset(STRUCTURAL)
 _UNSEEN: Any = object()
 
@@ -293,7 +294,10 @@ class YearFold:
                 roles = self.users[event.user].roles
                 if event.role_name in roles:
                     roles.remove(event.role_name)
-            case ev.KeyAdded() | ev.KeyRevoked() | ev.AccountBound() | ev.AccountUnbound():
+            case ev.ContactChanged() if event.user in self.users:
+                self.users[event.user].phone = event.phone
+                self.users[event.user].mobile = event.mobile
+            case ev.KeyAdded() | ev.KeyRevoked() | ev.AccountBound() | ev.AccountUnbound() | ev.ContactChanged():
                 pass
             case ev.PlanRegistered():
                 self._plans.setdefault(event.plan_id, _plan_fold(event.plan_id))

@@ -182,6 +182,8 @@ class UserInfo(msgspec.Struct, kw_only=True):
     title: str = ""
     section: str = ""
     roles: list[str] = []
+    phone: str = ""
+    mobile: str = ""
 
 
 def total(values: Any) -> Decimal:

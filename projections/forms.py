@@ -5,7 +5,8 @@ of responsible persons and liaisons (附件4), both folded from the events.
   and milestones, as the latest valid assignment says (the plan's defaults otherwise).
 - `contacts`: who answers for the evaluation, unit-wide and per section: the principal
   and deputy leaders (from the plan's leadership group), the supervisory group, each
-  section's head, the leaders in charge of its indicators and its liaisons.
+  section's head, the leaders in charge of its indicators and its liaisons, with their
+  telephone numbers (`users contact`).
 """
 
 from __future__ import annotations
@@ -84,9 +85,11 @@ class Contact(msgspec.Struct, kw_only=True):
     name: str
     title: str
     indicators: int  # how many indicators the person answers for in this scope
+    phone: str = ""  # office telephone
+    mobile: str = ""
 
 
-CONTACT_COLUMNS = ["单位/股室", "职责", "姓名", "职务", "负责指标数"]
+CONTACT_COLUMNS = ["单位/股室", "职责", "姓名", "职务", "办公电话", "手机", "负责指标数"]
 
 
 def contacts(year: YearFold, fold: PlanFold, *, section: str = "") -> list[Contact]:
@@ -104,9 +107,11 @@ def contacts(year: YearFold, fold: PlanFold, *, section: str = "") -> list[Conta
     def add(scope: str, duty: str, person: str, count: int = 0) -> None:
         if not person or any(c.scope == scope and c.duty == duty and c.person == person for c in out):
             return
+        user = year.users.get(person)
         out.append(Contact(scope=scope, scope_name=sections.get(scope, plan.unit) if scope else plan.unit,
                            duty=duty, person=person, name=names.get(person, person),
-                           title=titles.get(person, ""), indicators=count))
+                           title=titles.get(person, ""), indicators=count,
+                           phone=user.phone if user else "", mobile=user.mobile if user else ""))
 
     if not section:
         led = {p: sum(1 for d in duties.values() if d["leader"] == p) for p in names}
@@ -140,4 +145,4 @@ def contacts(year: YearFold, fold: PlanFold, *, section: str = "") -> list[Conta
 
 
 def contact_rows(rows: list[Contact]) -> list[list[object]]:
-    return [[c.scope_name, c.duty, c.name, c.title, c.indicators] for c in rows]
+    return [[c.scope_name, c.duty, c.name, c.title, c.phone, c.mobile, c.indicators] for c in rows]

@@ -238,3 +238,12 @@ def results_for(year: Any, internal: InternalFold, *, today: dt.date, read: Any 
                 notes[veto.section] = "；".join(filter(None, [notes.get(veto.section, ""), note]))
     names = {u.id: u.name for u in year.users.values()}
     return internal_results(plan_fold.plan, state, s, names=names, veto_notes=notes)
+
+
+def lock_results(ledger: Any, actor: str, results: InternalResults, *, reason: str = "",
+                 source: str = "cli") -> Any:
+    """Lock the results as shown: the figures they rest on and their digest go into the lock."""
+    return ledger.lock_internal(
+        actor, section_rates={s.id: s.rate for s in results.sections},
+        vetoed_sections=[s.id for s in results.sections if s.veto], digest=results.digest,
+        seen_version=results.version, reason=reason, source=source)

@@ -125,10 +125,11 @@ def test_the_demo_year_is_a_full_year(demo):
 def test_the_same_seed_gives_the_same_ledger(demo, tmp_path):
     db = str(tmp_path / "again.db")
     with open_store(db) as demo_store:
-        generate(demo_store, seed=11)
+        filer = Filer(demo_store.log)
+        generate(demo_store, seed=11, content=filer)
+        filer.close()
     with open_ledger(db) as ledger:
         again = stored_events(ledger)
-    # reports filed without content differ; everything else is the same event for event
     same = [(e.kind, e.actor, e.timestamp, e.effective) for _, _, e in again]
     assert same == [(e.kind, e.actor, e.timestamp, e.effective) for _, _, e in demo["log"]]
 
@@ -270,14 +271,20 @@ def test_a_quarterly_report_as_filed_and_what_changed_since(demo, capsys):
 def test_filing_from_the_command_line_then_reading_it_back(demo, capsys, tmp_path):
     db = str(tmp_path / "copy.db")
     copy_ledger(demo["db"], db)
+    # the demo filed it already: filing it again is a resubmission, refused without its reason
+    capsys.readouterr()
+    assert main(["--db", db, "--as", "linzefu", "report", "quarterly", "--section", "business", "--period", "Q4",
+                 "--file"]) == 1
+    assert "重新报送须说明原因" in capsys.readouterr().err
     out = run(capsys, db, "--as", "linzefu", "report", "quarterly", "--section", "business", "--period", "Q4",
-              "--file")
+              "--file", "--reason", "补报第四季度佐证")
     assert "ReportFiled" in out
     with open_ledger(db) as ledger:
         filed = stored_events(ledger)[-1][2]
     assert isinstance(filed, ev.ReportFiled)
     assert (filed.report, filed.period, filed.section, filed.actor) == ("quarterly", "2021Q4", "business",
                                                                          "linzefu")
+    assert filed.resubmission and filed.reason == "补报第四季度佐证"
     assert jrun(capsys, db, "report", "quarterly", "--section", "business", "--as-filed", "Q4") == \
         json.loads(filed.content)
     assert jrun(capsys, db, "report", "quarterly", "--section", "business", "--diff-filed", "Q4") == []

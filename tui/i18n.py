@@ -234,6 +234,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "KeyRevoked": ("吊销密钥", "key revoked"),
     "AccountBound": ("绑定系统账户", "account bound"),
     "AccountUnbound": ("解除系统账户", "account unbound"),
+    "ContactChanged": ("登记联系电话", "telephone recorded"),
+    "DataItemsChanged": ("修订数据采集表", "data items changed"),
     "PlanRegistered": ("登记方案", "plan registered"),
     "PlanLoaded": ("载入方案", "plan loaded"),
     "IndicatorAdded": ("增加指标", "indicator added"),

@@ -16,6 +16,7 @@ from domain.commands.context import (
     withdrawn,
 )
 from domain.commands.filings import FilingCommands
+from domain.commands.forms import FormCommands
 from domain.commands.people import LEADING_POSITIONS, PeopleCommands, roles_from_plan
 from domain.commands.plan import PlanCommands
 from domain.commands.scores import ScoreCommands
@@ -26,6 +27,6 @@ __all__ = ["KEY_LIMIT", "LEADING_POSITIONS", "NAME_LIMIT", "PLAN_CHANGES", "TEXT
            "Ledger", "LedgerContext", "roles_from_plan", "withdrawn"]
 
 
-class Ledger(InternalEvaluation, ScoreCommands, VoidCommands, FilingCommands, PlanCommands,
-             PeopleCommands):
+class Ledger(InternalEvaluation, ScoreCommands, VoidCommands, FilingCommands, FormCommands,
+             PlanCommands, PeopleCommands):
     """Every command of the evaluation year."""

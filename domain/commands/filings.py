@@ -15,7 +15,11 @@ from domain.aggregates import (
     Aggregate,
 )
 from domain.commands.context import TEXT_LIMIT, LedgerContext
+from domain.deliverables import REPORT_LABELS
 from domain.errors import fail
+
+# who files a deliverable for the whole unit: the leadership group's office, or a leader
+UNIT_FILERS = ("office", "leader")
 
 
 class FilingCommands(LedgerContext):
@@ -24,12 +28,21 @@ class FilingCommands(LedgerContext):
     def file_report(self, actor: str, report: str, *, content: Any, period: str = "",
                     section: str = "", effective: dt.date | None = None, reason: str = "",
                     source: str = "cli") -> ev.Event:
-        """File a report: its content is kept with its SHA-256 so it can be shown as filed."""
+        """File a report: its content is kept with its SHA-256 so it can be shown as filed.
+
+        A quarterly report is filed by a section (its head or clerk) or for the whole unit by
+        the leadership group's office; every other deliverable only for the whole unit, by
+        the office or a leader. Filing one again is a resubmission and needs its reason.
+        """
         body = msgspec.json.encode(content).decode() if not isinstance(content, str) else content
         if len(body) > 5_000_000:
             raise fail("value.too_long", field="content", actual=len(body), allowed=5_000_000)
+        if not body.strip():
+            raise fail("report.no_content", report=report, detail="—")
         digest = hashlib.sha256(body.encode()).hexdigest()
         v.text("report", report, 64, required=True)
+        if section and report != "quarterly":
+            raise fail("report.unit_wide", report=report)
 
         def decide() -> list[Aggregate]:
             directory = self.directory()
@@ -42,12 +55,18 @@ class FilingCommands(LedgerContext):
                 when = v.default_for_period(effective, period, self.clock())
             if section and section not in {s.id for s in state.plan.sections}:
                 raise fail("cmd.unknown_section", section=section)
-            role = authorise(user, "file_report", section or None)
+            if not section and user.roles and not set(user.roles) & set(UNIT_FILERS):
+                # a section's people file their section's quarterly report, not the unit's deliverables
+                raise fail("auth.unit_filer", user=actor, report=REPORT_LABELS.get(report, report))
+            role = authorise(user, "file_report", section or None, allowed=None if section else UNIT_FILERS)
             unit = self.unit(state.id)
+            resubmission = unit.has_filed(report, period, section)
             payload = {**self.envelope(actor, role, when, reason, source, state.plan.year),
                        "report": report, "period": period, "section": section, "digest": digest,
-                       "content": body}
+                       "content": body, "resubmission": resubmission}
             self._no_duplicate(unit, ev.ReportFiled, payload)
+            if resubmission and not reason.strip():
+                raise fail("cmd.resubmit_reason", report=REPORT_LABELS.get(report, report))
             unit.trigger(ev.ReportFiled, **payload)
             return [unit]
 

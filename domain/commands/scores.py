@@ -138,6 +138,9 @@ class ScoreCommands(LedgerContext):
                 limit = state.plan.scoring.unit_deduction_cap
                 target = self.unit(state.id)
             roles = ("performance_office",) if finding_source != "internal" else None
+            if roles and user.roles and not set(user.roles) & set(roles):
+                # the unit records its own (internal) findings; the county's are the performance office's
+                raise fail("auth.finding_source", user=actor, source=finding_source)
             role = authorise(user, "record_finding", allowed=roles)
             capped = limit if cap is None else v.amount("cap", cap)
             if capped > limit:
@@ -172,6 +175,8 @@ class ScoreCommands(LedgerContext):
                 raise fail("cmd.duplicate", kind="FindingResolved",
                            version=finding.originator_version)
             command = "rectify_finding" if outcome == "rectified" else "decide_appeal"
+            if command == "decide_appeal" and user.roles and "performance_office" not in user.roles:
+                raise fail("auth.appeal", user=actor)
             role = authorise(user, command, section)
             target.trigger(ev.FindingResolved, finding=finding.originator_version, outcome=outcome,
                            note=note, indicator_id=finding.indicator_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from domain.errors import fail
@@ -20,7 +21,7 @@ from tui.reports import DOCUMENTS, NAMES, REPORTS, ReportQuery, Source
 from tui.reports.audit import audit_page
 from tui.reports.base import open_fold, report
 from tui.reports.export import emit
-from tui.reports.filing import file_report
+from tui.reports.filing import file_report, summary_text
 
 __all__ = ["DOCUMENTS", "REPORTS", "emit", "query_of", "report"]
 
@@ -40,11 +41,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", default="", help="the unit whose plan to report (default: the latest plan)")
     p.add_argument("--year", type=int, default=0, help="the plan year (default: the latest plan)")
     p.add_argument("--county", default="", help="ranking: only units whose names begin with this (e.g. 安溪县)")
-    g = p.add_argument_group("quarterly report")
+    g = p.add_argument_group("filing (报送) and the quarterly report")
     g.add_argument("--period", default="", help="the quarter: Q3 or 2021Q3 (default: the latest reported)")
     g.add_argument("--file", action="store_true",
-                   help="file this report now (quarterly, decomposition, contacts, self-inspection)")
-    g.add_argument("--as-filed", metavar="QUARTER", help="show the quarterly report exactly as filed")
+                   help="file this deliverable now (every report of `report deadlines`)")
+    g.add_argument("--content", metavar="FILE",
+                   help="a work summary: the Markdown text to file (default: the draft from the ledger)")
+    g.add_argument("--reason", default="", help="why a deliverable is filed again (resubmission)")
+    g.add_argument("--as-filed", metavar="QUARTER", nargs="?", const="",
+                   help="show a deliverable exactly as filed (the quarterly report: of this quarter)")
     g.add_argument("--diff-filed", metavar="QUARTER", nargs="?", const="",
                    help="show what changed since the quarterly report was filed")
     g = p.add_argument_group("audit trail")
@@ -74,6 +79,9 @@ def run_report(args: argparse.Namespace) -> int:
     query = query_of(args)
     if args.file and (query.as_of or query.known_at):
         raise fail("report.file_clocks")
+    content = _content(args.content) if args.content is not None else None
+    if content is not None and not args.file:
+        raise fail("report.content_file")
     with open_ledger(args) as ledger:
         source = Source.of(ledger, business_date(ledger.clock()))
         if args.name == "audit":
@@ -84,10 +92,20 @@ def run_report(args: argparse.Namespace) -> int:
         else:
             fold = open_fold(ledger, query.as_of, query.known_at)
             if args.file:
-                event = file_report(fold, source, query, args.name, actor_of(args))
+                event = file_report(fold, source, query, args.name, actor_of(args), content=content,
+                                    reason=args.reason)
                 print_filed(ledger, event)
                 return 0
             title, sheets, data = REPORTS[args.name](fold, source, query)
     document = DOCUMENTS[args.name](data) if args.name in DOCUMENTS and args.format in ("md", "table") else None
     emit(title, sheets, data, args.format, args.output, document=document, destination=destination_of(args))
     return 0
+
+
+def _content(path: str) -> str:
+    """The text of a `--content` file (Markdown, UTF-8)."""
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail("file.unreadable", where=path, detail=exc) from None
+    return summary_text("content", text)

@@ -36,7 +36,9 @@ def add_option(parser: argparse.ArgumentParser, f: FieldSpec) -> None:
             options.update(nargs="?", default=f.default)
         parser.add_argument(f.dest, **options)
         return
-    if f.kind == "list":
+    if f.kind == "bool":
+        options.update(action="store_true")
+    elif f.kind == "list":
         options.update(action="append", default=[])
     elif f.struct_required:
         options["required"] = True

@@ -16,6 +16,7 @@ from domain.access_accounts import bind_creator
 from domain.demo import generate
 from domain.errors import JixiaoError
 from domain.plan_io import bundled_plan
+from projections.filing import Filer
 from store import FileDamaged, Location, open_ledger, open_store, resolve_db
 from tui.cli.common import actor_of, check_identity, lang_of, os_account
 from tui.i18n import label
@@ -53,7 +54,11 @@ def open_or_create(args: argparse.Namespace, *, ask: Any = None) -> Any:
         if ask(label("app.demo_offer", lang)):
             ledger.close()
             with open_store(db) as demo_store:
-                stats = generate(demo_store, plan=plan)
+                filer = Filer(demo_store.log)  # every report filed with its content, as a user files it
+                try:
+                    stats = generate(demo_store, plan=plan, content=filer)
+                finally:
+                    filer.close()
             print(label("app.demo_done", lang, n=stats.events), file=sys.stderr)
             ledger = open_ledger(db, create=False)
         else:

@@ -11,7 +11,7 @@ from typing import Any
 from domain.errors import fail
 from domain.validate import business_date
 from projections.fold import YearFold
-from projections.internal import InternalResults, replay_internal, results_for
+from projections.internal import InternalResults, lock_results, replay_internal, results_for
 from projections.internal_report import markdown, sheets, title
 from projections.replay import replay
 from projections.stream import read_at
@@ -31,11 +31,7 @@ def current_results(ledger: Any) -> InternalResults:
 def lock_now(ledger: Any, actor: str, *, reason: str = "", source: str = "cli",
              results: InternalResults | None = None) -> Any:
     """Lock the results as shown (or as computed now); shared by the command line and the TUI."""
-    results = results or current_results(ledger)
-    return ledger.lock_internal(
-        actor, section_rates={s.id: s.rate for s in results.sections},
-        vetoed_sections=[s.id for s in results.sections if s.veto], digest=results.digest,
-        seen_version=results.version, reason=reason, source=source)
+    return lock_results(ledger, actor, results or current_results(ledger), reason=reason, source=source)
 
 
 @report("internal")

@@ -110,8 +110,9 @@ def quarterly_report(fold: YearFold, source: Source, query: ReportQuery) -> Buil
     read = source.read
     as_filed = query.as_filed
     diff_filed = query.diff_filed
-    if as_filed:
-        period = period_of(as_filed, plan_fold)
+    if as_filed is not None:
+        period = (period_of(as_filed or query.period, plan_fold) if as_filed or query.period
+                  else default_period(fold, plan_fold, source.today))
         filed, entry = _filed(fold, plan_fold, read, period, section)
         intact = hashlib.sha256(filed.encode()).hexdigest() == entry.digest
         report_ = q.decode(filed)

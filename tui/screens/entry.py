@@ -12,9 +12,9 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from domain.command_schemas import FieldSpec
+from domain.command_schemas import SUMMARY_REPORTS, FieldSpec, FileReport
 from domain.errors import JixiaoError, fail
 from projections.preview import with_events
 from projections.standings import standings
@@ -92,8 +92,30 @@ class EntryScreen(LedgerScreen):
             if event.value is not Select.NULL and (self.kind is None or self.kind.name != event.value):
                 self.call_later(self.build_form, str(event.value))
         else:
+            if event.select.id == "f-report":
+                self._draft_into_text_area(event.value)
             self._quiet = False
             self.schedule_check()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._quiet = False
+        self.schedule_check()
+
+    def _draft_into_text_area(self, report: Any) -> None:
+        """A work summary starts from the ledger's draft, put into its text area to edit."""
+        areas = self.query(TextArea)
+        if not areas or self.kind is None or self.kind.context is None:
+            return
+        area = areas.first()
+        if report not in SUMMARY_REPORTS:
+            area.load_text("")
+            area.disabled = True
+            return
+        area.disabled = False
+        if not area.text.strip():
+            view = self.japp.view
+            draft = self.kind.context(view, view.actor)["content"](FileReport(report=report), "")
+            area.load_text(draft or "")
 
     async def build_form(self, name: str) -> None:
         if self._built_for == name:  # asked twice (the select's first value and a prefill)
@@ -133,6 +155,9 @@ class EntryScreen(LedgerScreen):
         label = self.t(f"f.{f.name}") + (self.t("en.required") if f.required else "")
         widget: Any
         options = self._options(f)
+        if f.kind == "document":  # a work summary's text: written (or the draft edited) here
+            area = TextArea(id=f"f-{f.name}", soft_wrap=True, show_line_numbers=False, classes="en-document")
+            return Horizontal(Label(Text(label), classes="en-label"), area, classes="en-row en-document-row")
         if options is not None:
             widget = Select(options, id=f"f-{f.name}", compact=True, prompt=self.t("en.choose"),
                             allow_blank=not f.required or len(options) != 1)
@@ -187,6 +212,8 @@ class EntryScreen(LedgerScreen):
                     pass
             elif isinstance(widget, Input):
                 widget.value = value
+            elif isinstance(widget, TextArea):
+                widget.load_text(value)
 
     def values(self) -> dict[str, Any]:
         assert self.kind is not None
@@ -195,6 +222,8 @@ class EntryScreen(LedgerScreen):
             widget = self.query_one(f"#f-{f.name}")
             if isinstance(widget, Select):
                 out[f.name] = "" if widget.value is Select.NULL else str(widget.value)
+            elif isinstance(widget, TextArea):
+                out[f.name] = widget.text
             else:
                 out[f.name] = widget.value  # type: ignore[attr-defined]
         return out
