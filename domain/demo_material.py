@@ -11,8 +11,8 @@ from typing import Any
 
 import msgspec
 
+from domain.localtime import local_zone
 from domain.plan import Indicator, Plan
-from domain.validate import BUSINESS_TZ
 
 UNITS = ("安溪县教育局", "安溪县财政局", "安溪县农业农村局", "安溪县工业和信息化局", "安溪县自然资源局",
          "安溪县住房和城乡建设局", "安溪县交通运输局", "安溪县水利局", "安溪县商务局",
@@ -70,7 +70,7 @@ class DemoStats:
 def at(day: dt.date, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
     """A business-time moment (Beijing) as the UTC time the ledger records."""
     return dt.datetime(day.year, day.month, day.day, hour, minute, second,
-                       tzinfo=BUSINESS_TZ).astimezone(dt.UTC)
+                       tzinfo=local_zone()).astimezone(dt.UTC)
 
 
 def _shift(day: dt.date | None, years: int) -> dt.date | None:

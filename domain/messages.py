@@ -441,3 +441,9 @@ CATALOGUE.update({
                     "{user} may not decide an appeal: the performance office decides appeals; a section "
                     "records only its rectification (rectified)"),
 })
+CATALOGUE.update({
+    "value.time_zone": ("时区名称无效：{actual}（应为 IANA 时区名，如 Asia/Shanghai）",
+                        "not a time zone: {actual} (an IANA name such as Asia/Shanghai)"),
+    "rule.time_zone": ("方案的时区 time_zone 无效：{actual}（应为 IANA 时区名，如 Asia/Shanghai）",
+                       "the plan's time_zone is not a time zone: {actual} (an IANA name such as Asia/Shanghai)"),
+})

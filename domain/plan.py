@@ -159,6 +159,7 @@ class Plan(Struct):
     grades: list[Grade] = msgspec.field(default_factory=default_grades)
     deadlines: list[Deadline] = []
     data_items: list[DataItem] = []  # 数据采集内容和责任分工
+    time_zone: str = "Asia/Shanghai"  # the unit's local time: dates counted, times typed and shown in it
     rules: Rules = msgspec.field(default_factory=Rules)
     scoring: Scoring = msgspec.field(default_factory=Scoring)
 

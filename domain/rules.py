@@ -12,7 +12,8 @@ from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 
-from domain.errors import Problem
+from domain.errors import JixiaoError, Problem
+from domain.localtime import zone_of
 from domain.plan import Plan
 from domain.plan_decode import line_of_id
 
@@ -178,3 +179,7 @@ def _check_dates(plan: Plan) -> Iterator[Problem]:
         if ind.deadline is not None and not start <= ind.deadline <= end:
             yield _p("rule.indicator_deadline", ind.id, name=ind.name, actual=ind.deadline,
                      allowed=allowed)
+    try:
+        zone_of(plan.time_zone)
+    except JixiaoError:
+        yield _p("rule.time_zone", "", actual=plan.time_zone)

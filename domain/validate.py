@@ -8,8 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 from domain.controls import escaped, first_control
 from domain.errors import fail
+from domain.localtime import local_zone
 
-BUSINESS_TZ = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 CENT = Decimal("0.01")
 PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -67,12 +67,13 @@ def parse_moment(field: str, value: str | dt.datetime | None) -> dt.datetime | N
     """A recorded-time moment (`--known-at`, the terminal's `t` dialog), in UTC.
 
     The one rule for both faces: ISO 8601, `YYYY-MM-DD[ HH:MM[:SS]]` or with a `T`; a time
-    without an offset is Beijing time (the business time zone, the one effective dates are
-    counted in); an offset (`Z`, `+00:00`) is taken as given; a bare date means the end
-    of that Beijing day. Empty means "now" (None).
+    without an offset is the unit's local time (domain/localtime.py: the plan's zone,
+    Asia/Shanghai by default, the one effective dates are counted in); an offset (`Z`,
+    `+00:00`) is taken as given; a bare date means the end of that local day. Empty means
+    "now" (None).
     """
     if value is None or isinstance(value, dt.datetime):
-        return value if value is None or value.tzinfo else value.replace(tzinfo=BUSINESS_TZ)
+        return value if value is None or value.tzinfo else value.replace(tzinfo=local_zone())
     text = value.strip()
     if not text:
         return None
@@ -83,12 +84,12 @@ def parse_moment(field: str, value: str | dt.datetime | None) -> dt.datetime | N
     if len(text) <= 10:  # a bare date: the end of that day
         moment = moment + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=BUSINESS_TZ)
+        moment = moment.replace(tzinfo=local_zone())
     return moment.astimezone(dt.UTC)
 
 
 def business_date(now: dt.datetime) -> dt.date:
-    return now.astimezone(BUSINESS_TZ).date()
+    return now.astimezone(local_zone()).date()
 
 
 def filing_window_end(plan_year: int, months: int = 3) -> dt.date:

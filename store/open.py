@@ -19,9 +19,10 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 
 from domain.commands import Ledger
-from domain.errors import StoreFull, StoreUnreachable, WriteConflict
+from domain.errors import JixiaoError, StoreFull, StoreUnreachable, WriteConflict
 from domain.events import Event
 from domain.ledger import utcnow
+from domain.localtime import use_zone
 from domain.ports import AuditIndex, CheckpointStore, LogReader
 from store import chain, readers
 from store.app import LedgerApp, open_app
@@ -154,5 +155,12 @@ def open_store(db: str | None = None, *, create: bool = True) -> LedgerStore:
 
 def open_ledger(db: str | None = None, *, create: bool = True, clock: Callable[[], dt.datetime] = utcnow,
                 plan: tuple[str, int] | None = None) -> Ledger:
-    """A ledger's commands, bound to its opened store (closed with the ledger)."""
-    return Ledger(open_store(db, create=create), clock=clock, plan=plan)
+    """A ledger's commands, bound to its opened store (closed with the ledger); dates are
+    counted and times shown in its plan's time zone from here on."""
+    ledger = Ledger(open_store(db, create=create), clock=clock, plan=plan)
+    if ledger.max_position():
+        try:
+            use_zone(ledger.plan_state().plan.time_zone)  # type: ignore[union-attr]
+        except JixiaoError:  # no plan loaded yet: the default zone
+            pass
+    return ledger

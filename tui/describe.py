@@ -14,7 +14,7 @@ from rich.text import Text
 
 from domain import events as ev
 from domain.controls import shown
-from domain.validate import BUSINESS_TZ
+from domain.localtime import local
 from tui.i18n import LABELS, kind_label, label, role_label
 from tui.widgets.format import points
 
@@ -23,7 +23,7 @@ ENVELOPE = ("timestamp", "actor", "role", "effective", "reason", "source")
 
 def local_time(moment: dt.datetime) -> str:
     """A recorded time in Beijing time, as people read it."""
-    return f"{moment.astimezone(BUSINESS_TZ):%Y-%m-%d %H:%M}"
+    return f"{local(moment):%Y-%m-%d %H:%M}"
 
 
 def _value(value: Any) -> str:

@@ -16,8 +16,9 @@ from uuid import UUID
 from domain import events as ev
 from domain.access import PERMISSIONS, SECTION_BOUND
 from domain.commands import Ledger
+from domain.localtime import local
 from domain.plan import Plan
-from domain.validate import BUSINESS_TZ, business_date
+from domain.validate import business_date
 from projections.audit import AuditTrail
 from projections.fold import PlanFold, UserInfo, YearFold
 from projections.live import LiveFold
@@ -44,8 +45,7 @@ class Moment:
         if self.as_of is not None:
             parts.append(label("moment.as_of", lang, date=self.as_of.isoformat()))
         if self.known_at is not None:
-            local = self.known_at.astimezone(BUSINESS_TZ)
-            parts.append(label("moment.known_at", lang, time=f"{local:%Y-%m-%d %H:%M}"))
+            parts.append(label("moment.known_at", lang, time=f"{local(self.known_at):%Y-%m-%d %H:%M}"))
         return " · ".join(parts)
 
 

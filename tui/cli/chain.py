@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import datetime as dt
 import logging
 import os
 import sys
@@ -15,6 +14,7 @@ import msgspec
 
 from domain.commands import Ledger
 from domain.errors import fail
+from domain.localtime import local_text
 from store import ChainStatus, parse_head, verify
 from tui.cli.common import actor_of, lang_of
 from tui.cli.common import open_ledger as open_checked
@@ -93,7 +93,7 @@ def seal_cmd(args: argparse.Namespace) -> int:
             raise fail("ledger.no_event", position=0)
         event = ledger.seal(actor, status.position, status.digest)
         at = ledger.last_positions[-1] if ledger.last_positions else 0
-    when = event.timestamp.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    when = local_text(event.timestamp)
     print(f"{status.head_line}  {when}  {event.actor} ({event.role})")
     hint = {"zh": f"签封已记录于位置 {at}；日后核验：jixiao verify --head {status.head_line}",
             "en": f"seal recorded at position {at}; check later with: jixiao verify --head {status.head_line}"}

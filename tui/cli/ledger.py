@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from domain.codec import decode_event
 from domain.command_schemas import SCHEMAS, Assign
 from domain.controls import shown
 from domain.errors import JixiaoError, fail
+from domain.localtime import local_text
 from domain.plan_io import bundled_plan, load_plan
 from domain.rules import check
 from tui.cli.common import DEFAULT_ACTOR, actor_of, destination_of, lang_of, open_ledger, os_account, positive, usage
@@ -113,9 +115,9 @@ def log(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(to_json(entries))  # JSON keeps the exact text
         return 0
-    table = [[e["position"], e["recorded"][:19], e["effective"], e["actor"], e["role"], e["kind"],
-              _short(e["payload"]), e["reason"][:30]] for e in entries]
-    sys.stdout.write(render_table(["#", "recorded (UTC)", "effective", "actor", "role", "kind",
+    table = [[e["position"], local_text(dt.datetime.fromisoformat(e["recorded"])), e["effective"], e["actor"],
+              e["role"], e["kind"], _short(e["payload"]), e["reason"][:30]] for e in entries]
+    sys.stdout.write(render_table(["#", "recorded", "effective", "actor", "role", "kind",
                                    "payload", "reason"], table, "table"))
     return 0
 

@@ -76,13 +76,13 @@ def query_of(args: argparse.Namespace) -> ReportQuery:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    query = query_of(args)
-    if args.file and (query.as_of or query.known_at):
-        raise fail("report.file_clocks")
-    content = _content(args.content) if args.content is not None else None
-    if content is not None and not args.file:
-        raise fail("report.content_file")
-    with open_ledger(args) as ledger:
+    with open_ledger(args) as ledger:  # opened first: its plan's time zone reads --known-at
+        query = query_of(args)
+        if args.file and (query.as_of or query.known_at):
+            raise fail("report.file_clocks")
+        content = _content(args.content) if args.content is not None else None
+        if content is not None and not args.file:
+            raise fail("report.content_file")
         source = Source.of(ledger, business_date(ledger.clock()))
         if args.name == "audit":
             page = audit_page(source, query, refresh=progress_refresh)

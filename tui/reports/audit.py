@@ -13,7 +13,7 @@ from projections.fold import YearFold
 from projections.stream import max_position
 from tui.reports.base import Built, ReportQuery, Source, report, when
 
-AUDIT_COLUMNS = ["#", "记录时间(UTC)", "业务日期", "操作人", "角色", "事项", "对象", "股室", "内容", "理由",
+AUDIT_COLUMNS = ["#", "记录时间", "业务日期", "操作人", "角色", "事项", "对象", "股室", "内容", "理由",
                  "分值变动", "作废"]
 # (trail, ledger, how many events it is behind) -> brings the trail up to date
 Refresh = Callable[[Any, Any, int], None]

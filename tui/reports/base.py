@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 
 from domain.errors import fail
+from domain.localtime import local_text
 from projections.fold import PlanFold, YearFold
 from projections.live import LiveFold
 from projections.replay import replay
@@ -101,9 +102,9 @@ def moment_of(fold: YearFold) -> str:
     clocks: Clocks = fold.clocks
     text = f"截至 {clocks.as_of}" if clocks.as_of else "当前"
     if clocks.known_at:
-        text += f"（以 {clocks.known_at:%Y-%m-%d %H:%M} UTC 时的记录为准）"
+        text += f"（以 {local_text(clocks.known_at)} 时的记录为准）"
     return text
 
 
 def when(value: dt.datetime | None) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M") if value else ""
+    return local_text(value)

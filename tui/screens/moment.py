@@ -12,7 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from domain.errors import JixiaoError
-from domain.validate import BUSINESS_TZ, parse_date, parse_moment
+from domain.localtime import local
+from domain.validate import parse_date, parse_moment
 from tui.model import Moment, quarter_ends
 from tui.screens.base import Host
 from tui.widgets import LedgerInput
@@ -37,7 +38,7 @@ class MomentScreen(ModalScreen[Moment | None]):
         plan = self.host.view.plan
         known = ""
         if self.current.known_at is not None:
-            known = f"{self.current.known_at.astimezone(BUSINESS_TZ):%Y-%m-%d %H:%M}"
+            known = f"{local(self.current.known_at):%Y-%m-%d %H:%M}"
         with Vertical(id="moment-box"):
             yield Static(Text(t("moment.title"), style="bold"))
             yield Label(t("moment.as_of_label"))
