@@ -263,7 +263,12 @@ class RecordAggregate(Aggregate):
 
 
 class UnitAggregate(RecordAggregate):
-    pass
+    last_signed: dt.datetime | None = None  # when the last signed seal was recorded
+
+    def apply(self, event: ev.Event) -> None:
+        super().apply(event)
+        if isinstance(event, ev.Sealed) and event.signature:
+            self.last_signed = event.timestamp
 
 
 class IndicatorAggregate(RecordAggregate):

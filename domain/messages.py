@@ -7,6 +7,7 @@ catalogue for labels; the domain's errors are rendered from this one.
 from __future__ import annotations
 
 from domain.controls import shown
+from domain.messages_trust import TRUST
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     # plan files
@@ -409,3 +410,4 @@ CATALOGUE.update({
     "cmd.account_unchanged": ("账户 {account} 与用户 {user} 的绑定未改变",
                               "account {account} is already so for {user}"),
 })
+CATALOGUE.update(TRUST)

@@ -41,6 +41,7 @@ KIND_LABELS: dict[str, str] = {
     "Sealed": "封存",
     "AuditRemarked": "监督意见",
     "Corrected": "更正作废",
+    "ImportedUnverified": "未经核验导入",
     "BonusPoolSet": "设定奖金总额",
     "InternalMethodSet": "设定内部考评办法",
     "SectionRated": "股室评分",

@@ -233,6 +233,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "KeyAdded": ("添加密钥", "key added"),
     "KeyRevoked": ("吊销密钥", "key revoked"),
     "AccountBound": ("绑定系统账户", "account bound"),
+    "ImportedUnverified": ("未经核验导入", "imported unverified"),
     "AccountUnbound": ("解除系统账户", "account unbound"),
     "PlanRegistered": ("登记方案", "plan registered"),
     "PlanLoaded": ("载入方案", "plan loaded"),
