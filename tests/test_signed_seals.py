@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,10 +19,11 @@ from domain.commands import Ledger
 from domain.seal_reminder import quarter_start, seal_due
 from domain.seals import SealFile, format_seal_file, parse_seal_file, seal_message
 from domain.signatures import sign
-from tests.conftest import jixiao
+from tests.conftest import Clock, jixiao
 from tests.stored import stored_events
 from tests.test_chain import BOOTSTRAP, write_progress
 from tests.trust_helpers import cut_from, make_key, public, rewrite
+from tests.tui_helpers import drive, make_app, static_text
 
 
 @pytest.fixture
@@ -218,3 +220,30 @@ def test_the_seal_file_names_its_head() -> None:
                                      signature="-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----"))
     assert re.search(r"^head: 7:(ab){32}$", text, re.M)
     assert parse_seal_file(text, "f").head == f"7:{'ab' * 32}"
+
+
+def _integrity(ledger: Ledger, actor: str) -> str:
+    app = make_app(ledger, actor)
+    seen: list[str] = []
+
+    async def steps(pilot: Any) -> None:
+        seen.append(static_text(pilot.app, "#st-integrity"))
+
+    drive(app, steps)
+    return seen[0]
+
+
+def test_the_terminal_ui_reminds_the_supervisory_group(year: Ledger, keys: dict[str, Path], clock: Clock) -> None:
+    assert "尚无签名签封" in _integrity(year, "gongfuan")
+    assert "签封" not in _integrity(year, "yijiepin")  # a clerk has nothing to sign
+    clock.set("2021-09-20T02:00:00")
+    head = year.max_position()
+    digest = str(year.store.digest_at(head))
+    plan = str(year.plan_id(year.directory()))
+    year.seal("gongfuan", head, digest,
+              signature=sign(str(keys["gongfuan"]), seal_message(plan, head, digest, "gongfuan")))
+    clock.set("2021-09-30T02:00:00")
+    assert "提醒" not in _integrity(year, "gongfuan")  # signed this quarter
+    clock.set("2021-10-08T02:00:00")
+    text = _integrity(year, "gongfuan")
+    assert "上一次签名签封在 2021-09-20，已超过签封周期（每季度）" in text

@@ -18,7 +18,8 @@ from domain.errors import fail
 from store import ChainStatus, parse_head, verify
 from tui.cli.common import actor_of, lang_of
 from tui.cli.common import open_ledger as open_checked
-from tui.cli.seals import interval_days, reminder, sign_seal, verify_seals
+from tui.cli.seals import interval_days, sign_seal, verify_seals
+from tui.seal_notice import seal_reminder
 
 chain_log = logging.getLogger("jixiao.chain")
 
@@ -106,7 +107,7 @@ def seal_cmd(args: argparse.Namespace) -> int:
             return sign_seal(args, ledger, status, actor)
         event = ledger.seal(actor, status.position, status.digest)
         at = ledger.last_positions[-1] if ledger.last_positions else 0
-        due = reminder(ledger, _lang(args), args.interval_days)
+        due = seal_reminder(ledger, _lang(args), args.interval_days)
     when = event.timestamp.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(f"{status.head_line}  {when}  {event.actor} ({event.role})")
     hint = {"zh": f"签封已记录于位置 {at}；日后核验：jixiao verify --head {status.head_line}",

@@ -1,8 +1,7 @@
 """`jixiao seal --sign KEY` and `jixiao verify --seals FILE...`: seals signed by the
 supervisory group with their own SSH keys, and checking them later, off the server's word.
 
-The seal's reminder (`seal`, and the terminal UI's notice) is here too: a signed seal is
-due once a quarter, or every `--interval-days` days.
+The reminder `seal` prints when a signed seal is due is `tui.seal_notice`'s.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from pathlib import Path
 from domain.commands import Ledger
 from domain.errors import fail
 from domain.messages import render
-from domain.seal_reminder import seal_due
 from domain.seals import MAX_FILE, SealFile, format_seal_file, parse_seal_file, seal_message
 from domain.signatures import sign
 from projections.seals import check_seals
@@ -35,21 +33,6 @@ def interval_days(text: str) -> int:
     if not 1 <= n <= 3660:
         raise argparse.ArgumentTypeError(f"expected a number of days from 1 to 3660, got {text!r}")
     return n
-
-
-def reminder(ledger: Ledger, lang: str, interval: int | None = None) -> str | None:
-    """The reminder to sign a seal, when one is due (None when not, or with no plan)."""
-    directory = ledger.directory()
-    if not directory.plans:
-        return None
-    last = ledger.unit(ledger.plan_id(directory)).last_signed
-    if not seal_due(last, ledger.clock(), interval):
-        return None
-    if last is None:
-        return render("seal.due_never", lang)
-    every = (render("seal.interval_days", lang, days=str(interval)) if interval
-             else render("seal.interval_quarter", lang))
-    return render("seal.due", lang, when=last.astimezone(dt.UTC).strftime("%Y-%m-%d"), interval=every)
 
 
 def sign_seal(args: argparse.Namespace, ledger: Ledger, status: ChainStatus, actor: str) -> int:
