@@ -68,6 +68,9 @@ TRUST: dict[str, tuple[str, str]] = {
     "import.unverified_actor": ("--unverified 导入需由导入后台账的管理员执行：{actor} 不是",
                                 "an --unverified import is run by an admin of the imported ledger: {actor} "
                                 "is not one"),
+    "import.done_unverified": ("已导入 {count} 个事件到 {where}（--unverified：未核验，已记入台账日志）",
+                               "{count} events imported into {where} (--unverified: not checked, recorded "
+                               "in the log)"),
     "import.done": ("已导入 {count} 个事件到 {where}（位置与摘要均已核验，{seals} 个签名签封有效）",
                     "{count} events imported into {where} (positions and digests checked, {seals} signed "
                     "seals hold)"),

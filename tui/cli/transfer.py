@@ -90,7 +90,7 @@ def import_cmd(args: argparse.Namespace) -> int:
         with store.open_ledger(db, create=False) as ledger:
             ledger.note_unverified_import(actor_of(args), file=Path(args.file).name, count=len(items),
                                           digests=carries)
-        print(shown(f"{len(items)} events imported into {db} (--unverified: not checked, recorded in the log)"))
+        print(shown(render("import.done_unverified", lang, count=str(len(items)), where=db)))
     else:
         print(shown(render("import.done", lang, count=str(len(items)), where=db, seals=str(seals))))
     return 0
