@@ -185,10 +185,6 @@ class RightsCheck:
             self.entries[(originator, event.originator_version)] = (
                 command, event.actor, getattr(event, "section", "") or "", allowed)
 
-    def admin_at_end(self, actor: str) -> bool:
-        user = self.directory.users.get(actor)
-        return user is not None and "admin" in user.roles
-
 
 def check_rights(events: Iterable[tuple[int, UUID, ev.Event]], digests: dict[int, str],
                  lang: str = "zh") -> RightsCheck:

@@ -245,6 +245,8 @@ def summary(event: ev.Event, names: dict[str, str] | None = None, lang: str = "z
             return w.report(report, f" {event.section}" if event.section else "", event.digest[:12])
         case ev.Sealed():
             return w.sealed(event.position, event.digest[:12])
+        case ev.ImportedUnverified():
+            return f"{event.file}: {event.count}"
         case ev.AuditRemarked():
             about = w.about(event.about) if event.about else ""
             return f"{about}{_clip(event.remark, 70)}"

@@ -12,6 +12,7 @@ import logging
 import sys
 from pathlib import Path
 
+from domain import events as ev
 from domain.commands import Ledger
 from domain.errors import fail
 from domain.messages import render
@@ -44,10 +45,9 @@ def sign_seal(args: argparse.Namespace, ledger: Ledger, status: ChainStatus, act
     signature = sign(args.sign, seal_message(plan, status.position, status.digest, actor))
     event = ledger.seal(actor, status.position, status.digest, signature=signature)
     at = ledger.last_positions[-1] if ledger.last_positions else 0
-    assert isinstance(event.signature, str) and event.signature
     text = format_seal_file(SealFile(
         plan=plan, position=status.position, digest=status.digest, signer=actor, signature=signature,
-        fingerprint=getattr(event, "fingerprint", ""),
+        fingerprint=event.fingerprint if isinstance(event, ev.Sealed) else "",
         sealed=event.timestamp.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")))
     deliver_bytes(text.encode(), args.output, destination)
     print(render("seal.signed", lang_of(args), at=str(at), head=status.head_line), file=sys.stderr)
