@@ -7,21 +7,20 @@ unit-wide roles allowed the command void any such entry, as before.
 
 from __future__ import annotations
 
-from domain import events as ev
 from domain.access import PERMISSIONS, authorise
 from domain.aggregates import User
 from domain.errors import JixiaoError, fail
 
 
-def authorise_void(user: User, event: ev.Event, command: str, section: str | None,
+def authorise_void(user: User, author: str, command: str, section: str | None,
                    allowed: tuple[str, ...] | None = None) -> str:
-    """The role `user` voids `event` in, or a refusal."""
+    """The role `user` voids an entry recorded by `author` in, or a refusal."""
     permitted = allowed if allowed is not None else PERMISSIONS[command]
     role = authorise(user, command, section, allowed)  # the same refusals as recording
-    if role != "clerk" or event.actor == user.id:
+    if role != "clerk" or author == user.id:
         return role
     above = tuple(r for r in permitted if r != "clerk")
     try:
         return authorise(user, command, section, above)
     except JixiaoError:
-        raise fail("auth.void_not_author", user=user.id, author=event.actor) from None
+        raise fail("auth.void_not_author", user=user.id, author=author) from None

@@ -265,6 +265,8 @@ class RecordAggregate(Aggregate):
 
 
 class UnitAggregate(RecordAggregate):
+    last_signed: dt.datetime | None = None  # when the last signed seal was recorded
+
     def __init__(self, aggregate_id: UUID) -> None:
         super().__init__(aggregate_id)
         self.filed: dict[tuple[str, str, str], list[int]] = {}  # (report, period, section) -> versions
@@ -278,6 +280,8 @@ class UnitAggregate(RecordAggregate):
         if isinstance(event, ev.ReportFiled):
             self.filed.setdefault((event.report, event.period, event.section), []).append(
                 event.originator_version)
+        elif isinstance(event, ev.Sealed) and event.signature:
+            self.last_signed = event.timestamp
 
     def has_filed(self, report: str, period: str, section: str) -> bool:
         """Whether a filing of this report (period, section) is in force."""

@@ -221,6 +221,21 @@ class ReportFiled(Event, frozen=True):
 class Sealed(Event, frozen=True):
     position: int
     digest: str
+    # a signed seal (`seal --sign`): the OpenSSH signature over `domain.seals.seal_message`
+    # of the plan, the head and the actor, and the signing key's fingerprint; empty for a
+    # seal signed on paper
+    signature: str = ""
+    fingerprint: str = ""
+    plan: str = ""
+
+
+class ImportedUnverified(Event, frozen=True):
+    """The ledger was filled from an export without checking its digests, its actors'
+    rights or its seals (`jixiao import --unverified`)."""
+
+    file: str
+    count: int
+    digests: bool = False  # whether the export carried the chain's digests
 
 
 class AuditRemarked(Event, frozen=True):
@@ -284,7 +299,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     SelfAssessed, TierAwarded, Adjusted, FindingRecorded, FindingResolved, ReportFiled,
     Sealed, AuditRemarked, Corrected,
     BonusPoolSet, InternalMethodSet, SectionRated, StaffRated, InternalResultsLocked,
-    AccountBound, AccountUnbound, ContactChanged, DataItemsChanged,
+    AccountBound, AccountUnbound, ContactChanged, DataItemsChanged, ImportedUnverified,
 )
 
 SCORE_KINDS = frozenset({"TierAwarded", "Adjusted", "FindingRecorded", "FindingResolved",

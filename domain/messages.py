@@ -7,6 +7,7 @@ catalogue for labels; the domain's errors are rendered from this one.
 from __future__ import annotations
 
 from domain.controls import shown
+from domain.messages_trust import TRUST
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     # plan files
@@ -447,3 +448,4 @@ CATALOGUE.update({
     "rule.time_zone": ("方案的时区 time_zone 无效：{actual}（应为 IANA 时区名，如 Asia/Shanghai）",
                        "the plan's time_zone is not a time zone: {actual} (an IANA name such as Asia/Shanghai)"),
 })
+CATALOGUE.update(TRUST)

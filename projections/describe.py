@@ -42,6 +42,7 @@ KIND_LABELS: dict[str, str] = {
     "Sealed": "封存",
     "AuditRemarked": "监督意见",
     "Corrected": "更正作废",
+    "ImportedUnverified": "未经核验导入",
     "BonusPoolSet": "设定奖金总额",
     "InternalMethodSet": "设定内部考评办法",
     "SectionRated": "股室评分",
@@ -240,6 +241,8 @@ def summary(event: ev.Event, names: dict[str, str] | None = None, lang: str = "z
             return w.report(report, f" {event.section}" if event.section else "", event.digest[:12])
         case ev.Sealed():
             return w.sealed(event.position, event.digest[:12])
+        case ev.ImportedUnverified():
+            return f"{event.file}: {event.count}"
         case ev.AuditRemarked():
             about = w.about(event.about) if event.about else ""
             return f"{about}{_clip(event.remark, 70)}"

@@ -5,7 +5,8 @@ the terminal UI import: `open_ledger(db)` (a domain Ledger bound to an opened st
 `open_store(db)`, with the few names that go with them: where a ledger is
 (`Location`, `resolve_db`), the files it owns and a person's export folder
 (`LedgerFiles`, `export_folder`), checking its hash chain (`verify`, `parse_head`,
-`ChainStatus`), moving it to another backend (`move`, `move_location`) and creating a
+`ChainStatus`), exports and imports with their links (`linked_events`,
+`first_changed`, `write_imported`), moving it to another backend (`move`, `move_location`) and creating a
 PostgreSQL ledger's read-model tables (`create_view_tables`). Everything else in
 `store/` is its inside.
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from store.migrate import move
     from store.open import LedgerStore, open_ledger, open_store
     from store.postgres.views import create_view_tables
+    from store.transfer import LinkedEvent, first_changed, linked_events, write_imported
 
 # public name -> (module, name in it)
 _PUBLIC = {
@@ -44,10 +46,15 @@ _PUBLIC = {
     "move": ("store.migrate", "move"),
     "move_location": ("store.migrate", "location"),
     "create_view_tables": ("store.postgres.views", "create_view_tables"),
+    "LinkedEvent": ("store.transfer", "LinkedEvent"),
+    "linked_events": ("store.transfer", "linked_events"),
+    "first_changed": ("store.transfer", "first_changed"),
+    "write_imported": ("store.transfer", "write_imported"),
     "FileDamaged": ("sqlite3", "DatabaseError"),  # what a locked or damaged ledger file raises
 }
-__all__ = ["ChainStatus", "FileDamaged", "LedgerFiles", "LedgerStore", "Location", "create_view_tables",
-           "export_folder", "move", "move_location", "open_ledger", "open_store", "parse_head", "resolve_db", "verify"]
+__all__ = ["ChainStatus", "FileDamaged", "LedgerFiles", "LedgerStore", "LinkedEvent", "Location",
+           "create_view_tables", "export_folder", "first_changed", "linked_events", "move", "move_location",
+           "open_ledger", "open_store", "parse_head", "resolve_db", "verify", "write_imported"]
 
 
 def __getattr__(name: str) -> Any:

@@ -328,7 +328,12 @@ def test_a_rebuilt_database_from_an_edited_export(db: str, clock: Clock, tmp_pat
     edited = tmp_path / "edited.jsonl"
     edited.write_text("\n".join(lines) + "\n", encoding="utf-8")
     rebuilt = str(tmp_path / "rebuilt" / "ledger.db")
-    assert jixiao("import", str(edited), db=rebuilt).returncode == 0
+    # import itself refuses it, naming the position changed...
+    refused = jixiao("import", str(edited), db=rebuilt)
+    assert refused.returncode == 1 and f"position {BOOTSTRAP + 5} does not match" in refused.stderr
+    assert not Path(rebuilt).exists()
+    # ...so someone rebuilds it without the checks (which the log records)
+    assert jixiao("import", "--unverified", str(edited), db=rebuilt).returncode == 0
     # the seal recorded in the log no longer matches, and neither does the paper
     status = check(rebuilt)
     broken(status, "changed", sealed_at)

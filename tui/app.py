@@ -33,6 +33,7 @@ from tui.outfile import Destination
 from tui.screens import registry
 from tui.screens.base import LedgerScreen
 from tui.screens.moment import MomentScreen
+from tui.seal_notice import supervisor_reminder
 
 SCREENS = ("standings", "indicators", "work_ledger", "audit", "entry", "reports", "internal")
 
@@ -82,6 +83,7 @@ class JixiaoApp(App[int]):
         self.steady = steady  # tests and snapshots: no cursor blink, no timings on screen
         self.generation = 0
         self.loaded = False
+        self.seal_notice: str | None = None  # to the supervisory group: a signed seal is due
         self.current_indicator: str | None = None
         self.entry_prefill: dict[str, Any] = {}
         self.title = label("app.title", lang)
@@ -121,6 +123,7 @@ class JixiaoApp(App[int]):
         error: str | None = None
         try:
             self.view.load()
+            self.seal_notice = supervisor_reminder(self.ledger, self.view.actor, self.lang)
         except JixiaoError as exc:
             error = exc.message(self.lang)
             if any(p.code == "store.unknown_topic" for p in exc.problems):

@@ -233,6 +233,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "KeyAdded": ("添加密钥", "key added"),
     "KeyRevoked": ("吊销密钥", "key revoked"),
     "AccountBound": ("绑定系统账户", "account bound"),
+    "ImportedUnverified": ("未经核验导入", "imported unverified"),
     "AccountUnbound": ("解除系统账户", "account unbound"),
     "ContactChanged": ("登记联系电话", "telephone recorded"),
     "DataItemsChanged": ("修订数据采集表", "data items changed"),

@@ -17,6 +17,8 @@ from domain.aggregates import (
 from domain.commands.context import TEXT_LIMIT, LedgerContext
 from domain.deliverables import REPORT_LABELS
 from domain.errors import fail
+from domain.seals import seal_message
+from domain.signatures import verified
 
 # who files a deliverable for the whole unit: the leadership group's office, or a leader
 UNIT_FILERS = ("office", "leader")
@@ -91,22 +93,51 @@ class FilingCommands(LedgerContext):
 
         return self.run(decide, actor=actor, what="audit_remark")[0]
 
-    def seal(self, actor: str, position: int, digest: str, *, source: str = "cli") -> ev.Event:
-        """Seal the log up to `position` with the digest the verifier computed for it."""
+    def seal(self, actor: str, position: int, digest: str, *, signature: str = "",
+             source: str = "cli") -> ev.Event:
+        """Seal the log up to `position` with the digest the verifier computed for it.
+
+        With `signature` (an OpenSSH signature over `domain.seals.seal_message`), a signed
+        seal: only a member of the supervisory group, with a key registered for them."""
         v.sha256(digest)
 
         def decide() -> list[Aggregate]:
             directory = self.directory()
             user = self.user(directory, actor)
             state = self.plan_state(self.plan_id(directory))
-            role = authorise(user, "seal")
+            if signature:
+                if "supervisor" not in user.roles:
+                    raise fail("seal.not_supervisor", user=actor)
+                role = authorise(user, "seal", allowed=("supervisor",))
+            else:
+                role = authorise(user, "seal")
             if not 0 < position <= self.max_position():
                 raise fail("ledger.no_event", position=position)
             if self.store.digest_at(position) != digest:
                 raise fail("cmd.seal_mismatch", position=position)
+            signed: dict[str, str] = {}
+            if signature:
+                message = seal_message(str(state.id), position, digest, actor)
+                key = verified(signature, message, actor, user.keys.values())
+                if key is None:
+                    raise fail("seal.key_not_registered", user=actor)
+                signed = {"signature": signature, "fingerprint": key, "plan": str(state.id)}
             unit = self.unit(state.id)
-            unit.trigger(ev.Sealed, position=position, digest=digest,
+            unit.trigger(ev.Sealed, position=position, digest=digest, **signed,
                          **self.envelope(actor, role, None, "", source))
             return [unit]
 
         return self.run(decide, actor=actor, what="seal")[0]
+
+    def note_unverified_import(self, actor: str, *, file: str, count: int, digests: bool,
+                               source: str = "cli") -> ev.Event:
+        """Record in the log that this ledger was filled from an export without its checks."""
+
+        def decide() -> list[Aggregate]:
+            directory = self.directory()
+            role = authorise(self.user(directory, actor), "manage_users")
+            directory.trigger(ev.ImportedUnverified, file=file[:200], count=count, digests=digests,
+                              **self.envelope(actor, role, None, "", source))
+            return [directory]
+
+        return self.run(decide, actor=actor, what="import --unverified")[0]

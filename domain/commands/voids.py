@@ -71,9 +71,9 @@ class VoidCommands(LedgerContext):
             if isinstance(event, ev.FindingResolved) and event.outcome != "rectified":
                 command = "decide_appeal"  # only who decides an appeal may void the decision
             if isinstance(event, ev.FindingRecorded) and event.finding_source != "internal":
-                role = authorise_void(user, event, command, section, allowed=("performance_office",))
+                role = authorise_void(user, event.actor, command, section, allowed=("performance_office",))
             else:
-                role = authorise_void(user, event, command, section)
+                role = authorise_void(user, event.actor, command, section)
             target.trigger(ev.Corrected, voided=event.originator_version, voided_kind=event.kind,
                            indicator_id=getattr(event, "indicator_id", ""),
                            **self.envelope(actor, role, effective or event.effective, reason, source,

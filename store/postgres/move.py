@@ -28,6 +28,15 @@ class PostgresWriter:
                                 "FROM STDIN").format(self.events)
         self._copy_links = SQL("COPY {} (position, previous, digest) FROM STDIN").format(self.chain)
 
+    def has_events(self) -> bool:
+        """Whether the target holds events or links already (asked under the lock)."""
+        with self.conn.cursor() as cursor:
+            cursor.execute(SQL("SELECT 1 FROM {} LIMIT 1").format(self.events))
+            if cursor.fetchone() is not None:
+                return True
+            cursor.execute(SQL("SELECT 1 FROM {} LIMIT 1").format(self.chain))
+            return cursor.fetchone() is not None
+
     def write(self, batch: list[tuple[Any, ...]]) -> None:
         with self.conn.cursor() as cursor:
             with cursor.copy(self._copy_events) as copy:

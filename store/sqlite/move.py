@@ -34,6 +34,10 @@ class SQLiteWriter:
         self.conn.execute("BEGIN IMMEDIATE")
         self.done = False
 
+    def has_events(self) -> bool:
+        """Whether the target holds events already (asked inside the write transaction)."""
+        return self.conn.execute(f"SELECT 1 FROM {self.events} LIMIT 1").fetchone() is not None
+
     def write(self, batch: list[tuple[Any, ...]]) -> None:
         self.conn.executemany(f"INSERT INTO {self.events} (rowid, originator_id, originator_version, "
                               "topic, state, previous, digest) VALUES (?,?,?,?,?,?,?)", batch)

@@ -18,6 +18,8 @@ from domain.localtime import local_text
 from store import ChainStatus, parse_head, verify
 from tui.cli.common import actor_of, lang_of
 from tui.cli.common import open_ledger as open_checked
+from tui.cli.seals import interval_days, sign_seal, verify_seals
+from tui.seal_notice import seal_reminder
 
 chain_log = logging.getLogger("jixiao.chain")
 
@@ -32,10 +34,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="processes hashing a large SQLite log (default: one per CPU, up to 4)")
     p.add_argument("--low-priority", action="store_true",
                    help="run at a lower CPU priority (as the app's background check does)")
+    p.add_argument("--seals", nargs="+", metavar="FILE",
+                   help="signed seal files (from `seal --sign`): each must hold against this log")
     p.set_defaults(handler=verify_cmd)
 
     p = sub.add_parser("seal", parents=[common],
                        help="print the chain's head to sign on paper, and record the seal")
+    p.add_argument("--sign", metavar="PRIVATE_KEY_FILE",
+                   help="sign the head with this SSH key (supervisory group; its public half registered)")
+    p.add_argument("-o", "--output", help="write the signed seal to this file (default: standard output)")
+    p.add_argument("--force", action="store_true", help="overwrite the -o file if it exists")
+    p.add_argument("--interval-days", type=interval_days, metavar="N",
+                   help="remind when the last signed seal is older than N days (default: each quarter)")
     p.set_defaults(handler=seal_cmd)
 
 
@@ -75,6 +85,8 @@ def verify_cmd(args: argparse.Namespace) -> int:
         with contextlib.suppress(OSError, AttributeError):  # not where priorities cannot be set
             os.nice(10)
     with _open(args) as ledger:
+        if args.seals:
+            return verify_seals(args, ledger)
         status = verify(ledger.store, head, workers=args.workers)
     if not status.ok:
         chain_log.warning("verify failed: %s", status.message("en"))
@@ -91,11 +103,16 @@ def seal_cmd(args: argparse.Namespace) -> int:
             raise fail("chain.broken_seal", detail=status.message(_lang(args)))
         if status.position == 0:
             raise fail("ledger.no_event", position=0)
+        if args.sign:
+            return sign_seal(args, ledger, status, actor)
         event = ledger.seal(actor, status.position, status.digest)
         at = ledger.last_positions[-1] if ledger.last_positions else 0
+        due = seal_reminder(ledger, _lang(args), args.interval_days)
     when = local_text(event.timestamp)
     print(f"{status.head_line}  {when}  {event.actor} ({event.role})")
     hint = {"zh": f"签封已记录于位置 {at}；日后核验：jixiao verify --head {status.head_line}",
             "en": f"seal recorded at position {at}; check later with: jixiao verify --head {status.head_line}"}
     print(hint[_lang(args)], file=sys.stderr)
+    if due:
+        print(due, file=sys.stderr)
     return 0

@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import sys
-from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 import msgspec
-from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain.access_accounts import bind_creator
 from domain.codec import decode_event
 from domain.command_schemas import SCHEMAS, Assign
 from domain.controls import shown
-from domain.errors import JixiaoError, fail
+from domain.errors import JixiaoError
 from domain.localtime import local_text
 from domain.plan_io import bundled_plan, load_plan
 from domain.rules import check
-from tui.cli.common import DEFAULT_ACTOR, actor_of, destination_of, lang_of, open_ledger, os_account, positive, usage
+from tui.cli.common import DEFAULT_ACTOR, actor_of, lang_of, open_ledger, os_account, positive, usage
 from tui.cli.db import prepare_views
 from tui.cli.output import render_table, to_json
 from tui.cli.schema_args import add_command, run_command
+from tui.cli.transfer import export, import_cmd
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -49,6 +46,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("import", parents=[common], help="load an export into an empty ledger")
     p.add_argument("file")
+    p.add_argument("--unverified", action="store_true",
+                   help="skip checking digests, actors' rights and seals (recorded in the log)")
     p.set_defaults(handler=import_cmd)
 
 
@@ -128,91 +127,3 @@ def _short(payload: dict[str, Any]) -> str:
     if "plan" in payload:
         text = f"plan={payload['plan']['unit']} {payload['plan']['year']}"
     return text if len(text) <= 60 else text[:59] + "…"
-
-
-class ExportedEvent(msgspec.Struct, array_like=False):
-    position: int
-    originator_id: str
-    originator_version: int
-    topic: str
-    state: msgspec.Raw
-
-
-def export(args: argparse.Namespace) -> int:
-    encoder = msgspec.json.Encoder()
-    with open_ledger(args) as ledger, contextlib.ExitStack() as stack:
-        out = stack.enter_context(destination_of(args).open(args.output)) if args.output else sys.stdout.buffer
-        try:
-            start = 1
-            while True:
-                rows = ledger.app.recorder.select_notifications(start=start, limit=1000)
-                if not rows:
-                    break
-                for row in rows:
-                    out.write(encoder.encode(ExportedEvent(
-                        position=row.id, originator_id=str(row.originator_id),
-                        originator_version=row.originator_version, topic=row.topic,
-                        state=msgspec.Raw(row.state))) + b"\n")
-                start = rows[-1].id + 1
-        except OSError as exc:
-            raise fail("file.unwritable", where=args.output or "-", detail=exc) from None
-        finally:
-            if not args.output:
-                out.flush()
-    return 0
-
-
-def import_cmd(args: argparse.Namespace) -> int:
-    """Load an export into an empty ledger; any bad line refuses the whole file."""
-    try:
-        lines = Path(args.file).read_bytes().splitlines()
-    except OSError as exc:
-        raise fail("file.unreadable", where=args.file, detail=exc) from None
-    stored = _read_export(lines, args.file)
-    with open_ledger(args, create=True) as ledger:
-        if ledger.max_position():
-            raise fail("import.not_empty", where=ledger.db)
-
-        prepare_views(ledger.db, lang_of(args))
-        try:
-            ledger.app.recorder.insert_events(stored)
-        except IntegrityError:  # another writer got there first
-            raise fail("import.not_empty", where=ledger.db) from None
-        _say(f"{len(stored)} events imported into {ledger.db}")
-    return 0
-
-
-def _read_export(lines: list[bytes], where: str) -> list[StoredEvent]:
-    """The stored events of an export, checked line by line: each decodes, agrees with its
-    own payload, follows the previous position, and continues its aggregate's versions."""
-
-    decoder = msgspec.json.Decoder(ExportedEvent)
-    stored: list[StoredEvent] = []
-    versions: dict[UUID, int] = {}
-    position = 0
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = decoder.decode(line)
-            originator = UUID(item.originator_id)
-            event = decode_event(item.topic, bytes(item.state))
-        except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as exc:
-            raise fail("import.line", where=where, line=number, detail=exc) from None
-        except JixiaoError as exc:
-            raise fail("import.line", where=where, line=number, detail=exc.message("en")) from None
-        if event.originator_id != originator or event.originator_version != item.originator_version:
-            raise fail("import.mismatch", where=where, line=number)
-        expected = versions.get(originator, 0) + 1
-        if item.originator_version != expected:
-            raise fail("import.sequence", where=where, line=number, originator=originator,
-                       version=item.originator_version, expected=expected)
-        if item.position <= position:
-            raise fail("import.position", where=where, line=number, position=item.position,
-                       previous=position)
-        versions[originator] = expected
-        position = item.position
-        stored.append(StoredEvent(originator_id=originator,
-                                  originator_version=item.originator_version,
-                                  topic=item.topic, state=bytes(item.state)))
-    return stored

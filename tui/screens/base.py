@@ -31,6 +31,7 @@ class Host(Protocol):
     generation: int  # bumped each time the ledger or the moment changes
     current_indicator: str | None  # the work ledger's indicator
     entry_prefill: dict[str, Any]  # values the entry form takes when it opens
+    seal_notice: str | None  # to the supervisory group: a signed seal is due
 
     def t(self, key: str, **params: object) -> str:
         """A label in the user's language."""

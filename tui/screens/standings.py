@@ -182,4 +182,7 @@ class StandingsScreen(LedgerScreen):
     def _integrity(self) -> Group:
         status, text = integrity_status(self.japp.view, self.japp.lang)
         style = {"ok": "green", "bad": "bold red"}.get(status, "dim")
-        return Group(Text(self.t("st.integrity"), style="bold"), Text(text, style=style))
+        lines = [Text(self.t("st.integrity"), style="bold"), Text(text, style=style)]
+        if self.japp.seal_notice:
+            lines.append(Text(self.japp.seal_notice, style="bold yellow"))
+        return Group(*lines)
