@@ -10,7 +10,7 @@ from store.location import Location
 from store.postgres.audit import PostgresAuditIndex
 from store.postgres.checkpoint import TableCheckpoint
 from store.postgres.log import PostgresLog
-from store.sqlite.audit import SQLiteAuditIndex, audit_path
+from store.sqlite.audit import SQLiteAuditIndex
 from store.sqlite.checkpoint import FileCheckpoint, checkpoint_path
 from store.sqlite.log import SQLiteLog
 
@@ -36,9 +36,9 @@ def checkpoint_store(app: LedgerApp) -> CheckpointStore:
 
 
 def audit_index(db: str, *, path: str | None = None) -> AuditIndex:
-    """The audit table of the ledger at `db`: a file beside a SQLite ledger (or at
-    `path`), tables in a PostgreSQL ledger's database (or the one `path` names)."""
+    """The audit table of the ledger at `db` (or at `path`), written with its events: in
+    the SQLite ledger file, or in the PostgreSQL ledger's database."""
     where = Location.of(path or db)
     if where.kind == "postgres":
         return PostgresAuditIndex(where.text)
-    return SQLiteAuditIndex(path or audit_path(db))
+    return SQLiteAuditIndex(where.text)
