@@ -23,12 +23,13 @@ from domain.ports import AuditBook, AuditOwner, AuditRecord
 _SHAPING = (ev.PlanRegistered, ev.PlanLoaded, ev.IndicatorAdded, ev.Assigned)
 
 
-def audit_record(book: AuditBook, position: int, originator: UUID, event: ev.Event) -> AuditRecord:
-    """The row of the event stored at `position`, after telling `book` what the event
-    says of later events' owners (plans, indicators, assignments)."""
-    owner = book.aggregate(originator.hex)
+def audit_record(book: AuditBook, position: int, originator: str, event: ev.Event) -> AuditRecord:
+    """The row of the event stored at `position` (its aggregate's id as 32 hex digits),
+    after telling `book` what the event says of later events' owners (plans, indicators,
+    assignments)."""
+    owner = book.aggregate(originator)
     if isinstance(event, _SHAPING):
-        owner = _shape(book, originator, owner, event)
+        owner = _shape(book, UUID(originator), owner, event)
     indicator = getattr(event, "indicator_id", "") or owner.indicator
     section = getattr(event, "section", "") or (owner.section if indicator else "")
     change = effect(event)

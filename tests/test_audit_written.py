@@ -15,7 +15,7 @@ from domain import events as ev
 from domain.aggregates import IndicatorAggregate, indicator_id, plan_id
 from domain.commands import Ledger
 from domain.demo import generate
-from domain.errors import WriteConflict
+from domain.errors import JixiaoError, WriteConflict
 from projections.audit import AuditTrail
 from store import open_ledger, open_store
 from tests.conftest import Clock
@@ -92,3 +92,23 @@ def test_a_ledger_of_an_earlier_release_is_indexed_once_to_the_same_rows(tmp_pat
     assert not Path(db + ".audit.db").exists()
     with open_ledger(db) as again:
         assert again.store.applied_steps() == []  # once
+
+
+def test_a_postgres_ledger_of_an_earlier_release_is_indexed_once_to_the_same_rows(postgres_db: str) -> None:
+    from tests.test_postgres_store import sql
+
+    with open_store(postgres_db) as store:
+        generate(store, seed=5)
+    written = sql(postgres_db, ROWS)
+    for table in ("jixiao_audit", "jixiao_audit_owner"):  # as the release before left it: its
+        sql(postgres_db, f"DROP TABLE {table}")  # table folded apart, with the fold's state
+    sql(postgres_db, "CREATE TABLE jixiao_audit (position BIGINT PRIMARY KEY, agg BIGINT)")
+    sql(postgres_db, "CREATE TABLE jixiao_audit_meta (key TEXT PRIMARY KEY, value BYTEA)")
+    sql(postgres_db, "DELETE FROM jixiao_schema WHERE version = 3")
+    with pytest.raises(JixiaoError) as info:  # a clerk's session cannot upgrade it: told who can
+        open_store(postgres_db, create=False)
+    assert [p.code for p in info.value.problems] == ["store.schema_old"]
+    with open_store(postgres_db) as store:  # as `jixiao db migrate` opens it
+        assert store.applied_steps() == [3]
+    assert sql(postgres_db, ROWS) == written
+    assert sql(postgres_db, "SELECT to_regclass('jixiao_audit_meta') IS NULL") == [(True,)]

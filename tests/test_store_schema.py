@@ -129,28 +129,31 @@ def _sql(url: str, statement: str) -> list[tuple[Any, ...]]:
 def test_postgres_ledger_of_the_previous_release_opens_and_migrate_stamps_it(postgres_db: str,
                                                                              clock: Clock) -> None:
     a_ledger(postgres_db, clock)
-    _sql(postgres_db, "DROP TABLE jixiao_schema")  # the previous release recorded no version
-    with open_store(postgres_db, create=False) as store:  # as a clerk would: no DDL
-        assert store.kind == "postgres" and store.schema_version() == (2, 2)
+    _sql(postgres_db, "DROP TABLE jixiao_schema")  # an earlier release recorded no version
+    with pytest.raises(JixiaoError) as info:  # as a clerk would open it: no DDL, so told who upgrades it
+        open_store(postgres_db, create=False)
+    assert [p.code for p in info.value.problems] == ["store.schema_old"]
     assert _sql(postgres_db, "SELECT to_regclass('jixiao_schema') IS NULL") == [(True,)]
     result = jixiao("db", "migrate", db=postgres_db)
     assert result.returncode == 0, result.stderr
-    assert _sql(postgres_db, "SELECT version FROM jixiao_schema") == [(2,)]
+    assert _sql(postgres_db, "SELECT version FROM jixiao_schema ORDER BY version") == [(2,), (3,)]
     status = json.loads(jixiao("db", "status", "--format", "json", db=postgres_db).stdout)
-    assert status["schema"] == 2 and status["verified"]
+    assert status["schema"] == 3 and status["verified"]
+    with open_store(postgres_db, create=False) as store:
+        assert store.kind == "postgres" and store.schema_version() == (3, 3)
 
 
 def test_postgres_ledger_behind_is_refused_with_the_command_that_upgrades_it(postgres_db: str,
                                                                               clock: Clock) -> None:
     a_ledger(postgres_db, clock)
-    _sql(postgres_db, "DELETE FROM jixiao_schema WHERE version = 2")
+    _sql(postgres_db, "DELETE FROM jixiao_schema WHERE version = 3")
     with pytest.raises(JixiaoError) as info:
         open_store(postgres_db, create=False)
     assert [p.code for p in info.value.problems] == ["store.schema_old"]
     assert "`jixiao db migrate`" in info.value.message("en")
     assert jixiao("db", "migrate", db=postgres_db).returncode == 0
     with open_store(postgres_db, create=False) as store:
-        assert store.schema_version() == (2, 2) and verify(store).ok
+        assert store.schema_version() == (3, 3) and verify(store).ok
 
 
 # -- no store at all -----------------------------------------------------------------------

@@ -16,12 +16,12 @@ import sqlite3
 import time
 from collections.abc import Callable
 from typing import Any
-from uuid import UUID
 
-from domain.audit_entry import after_record, audit_record
 from domain.audit_query import TEXT_COLUMNS
-from domain.codec import decode_event
 from domain.ports import AuditOwner, AuditRecord
+from store.audit_book import PAGE, BulkBook, write
+
+__all__ = ["INDEXED", "TABLE", "TEXT_TABLE", "LiveBook", "create", "index_all", "write"]
 
 TABLE = "jixiao_audit"
 OWNERS = "jixiao_audit_owner"
@@ -38,7 +38,6 @@ _OWN = (f"INSERT INTO {OWNERS} (originator, unit, year, indicator, section) VALU
         "indicator = excluded.indicator, section = excluded.section")
 _LATEST_AWARD = (f"SELECT version, points FROM {TABLE} WHERE agg = ? AND kind = 'TierAwarded' "
                  "AND voided_by IS NULL ORDER BY version DESC LIMIT 1")
-PAGE = 20_000
 
 
 def create(conn: sqlite3.Connection, *, indexes: bool = True) -> None:
@@ -115,85 +114,21 @@ class LiveBook:
         self.cursor.execute(f"UPDATE {TABLE} SET effect = ? WHERE position = ?", (effect, position))
 
 
-def write(book: Any, position: int, originator: UUID, topic: str, state: bytes) -> None:
-    """The row of one stored event, and what it changes in earlier rows."""
-    event = decode_event(topic, state)
-    record = audit_record(book, position, originator, event)
-    book.insert(record)
-    after_record(book, record, event)
-
-
-class BulkBook(LiveBook):
-    """The book of a first indexing, by one process under the write lock: the owners and
-    the valid awards kept in memory, the rows inserted a page at a time (flushed before
-    any statement that reads them)."""
-
-    def __init__(self, cursor: Any) -> None:
-        super().__init__(cursor)
-        self.owners: dict[str, AuditOwner] = {}
-        self.awards: dict[int, list[tuple[int, str]]] = {}
-        self.rows: list[AuditRecord] = []
-
-    def aggregate(self, originator: str) -> AuditOwner:
-        owner = self.owners.get(originator)
-        if owner is None:
-            owner = self.owners[originator] = super().aggregate(originator)
-        return owner
-
-    def own(self, originator: str, unit: str, year: int | None, indicator: str, section: str) -> AuditOwner:
-        self.owners.pop(originator, None)
-        return super().own(originator, unit, year, indicator, section)
-
-    def assign(self, originator: str, section: str) -> None:
-        super().assign(originator, section)
-        self.owners[originator] = self.owners[originator]._replace(section=section)
-
-    def latest_award(self, agg: int) -> tuple[int, str] | None:
-        awards = self.awards.get(agg)
-        return awards[-1] if awards else None
-
-    def insert(self, record: AuditRecord) -> None:
-        self.rows.append(record)
-        if record[16] is not None:  # a tier: its points
-            self.awards.setdefault(record[14], []).append((record[15], record[16]))
-        if len(self.rows) >= PAGE:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.rows:
-            self.cursor.executemany(INSERT, self.rows)
-            self.rows = []
-
-    def void(self, agg: int, version: int, by: int) -> tuple[str | None, str] | None:
-        self.flush()
-        voided = super().void(agg, version, by)
-        if voided is not None and voided[1] == "TierAwarded":
-            self.awards[agg] = [a for a in self.awards.get(agg, []) if a[0] != version]
-        return voided
-
-    def effect_of(self, agg: int, version: int) -> str | None:
-        self.flush()
-        return super().effect_of(agg, version)
-
-    def set_effect(self, position: int, effect: str) -> None:
-        self.flush()
-        super().set_effect(position, effect)
-
-
 def index_all(conn: sqlite3.Connection, events: str, progress: Callable[[int, int], None] | None = None) -> int:
     """Index every stored event of a ledger that has no audit table yet (in the caller's
     transaction); returns how many. The filter and text indexes are built at the end."""
     create(conn, indexes=False)
+    conn.execute("PRAGMA cache_size=-131072")  # 128 MiB while the indexes are built over every row
     total = int(conn.execute(f"SELECT count(*) FROM {events}").fetchone()[0])
-    book = BulkBook(conn.cursor())
+    cursor = conn.cursor()
+    book = BulkBook(LiveBook(cursor), lambda rows: cursor.executemany(INSERT, rows))
     reader = conn.cursor()
     reader.execute(f"SELECT rowid, originator_id, topic, state FROM {events} ORDER BY rowid")
     done = 0
     shown = time.monotonic()
-    uuid = UUID
     while rows := reader.fetchmany(PAGE):
         for position, originator, topic, state in rows:
-            write(book, position, uuid(originator), topic, state)
+            write(book, position, originator.replace("-", ""), topic, state)
         done += len(rows)
         if progress is not None and time.monotonic() - shown > 0.2:
             progress(done, total)
@@ -201,6 +136,7 @@ def index_all(conn: sqlite3.Connection, events: str, progress: Callable[[int, in
     book.flush()
     create_indexes(conn)
     conn.execute(f"INSERT INTO {TEXT_TABLE}({TEXT_TABLE}) VALUES ('rebuild')")
+    conn.execute("PRAGMA cache_size=-2000")  # the default again
     if progress is not None:
         progress(done, total)
     return done

@@ -94,8 +94,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                 cursor.execute(self.update_link, (digest, position, stored))
             positions.append(stored)
             position, previous = stored, digest
-            originator = event.originator_id if isinstance(event.originator_id, UUID) else UUID(oid)
-            audit_table.write(book, stored, originator, event.topic, event.state)
+            audit_table.write(book, stored, oid.replace("-", ""), event.topic, event.state)
         self._written.head = (position, previous)
         return positions
 

@@ -8,7 +8,9 @@
    which is dropped;
 3. the audit table in the ledger itself (`store.sqlite.audit_table`), written from then on
    with each event; the events stored before are indexed in bulk, once, and the audit
-   file an earlier release kept beside the ledger (`<ledger>.audit.db`) is removed.
+   file an earlier release kept beside the ledger (`<ledger>.audit.db`) is removed; and
+   the checkpoint's table (`store.sqlite.checkpoint_table`), into which the checkpoint
+   file kept beside the ledger (`<ledger>.checkpoint`) is moved.
 
 A ledger written before versions were recorded is recognised once by its layout (an
 events table with link columns is at step 2, one without at step 1) and stamped with
@@ -26,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from domain.errors import fail
-from store.sqlite import audit_table
+from store.sqlite import audit_table, checkpoint_table
 
 Progress = Callable[[int, int], None]  # (events indexed so far, of how many)
 
@@ -54,6 +56,7 @@ def _links_in_rows(conn: sqlite3.Connection, events: str, progress: Progress | N
 def _audit_in_ledger(conn: sqlite3.Connection, events: str, progress: Progress | None = None) -> None:
     audit_table.drop(conn)
     audit_table.index_all(conn, events, progress)
+    checkpoint_table.create(conn)
 
 
 STEPS: dict[int, Callable[[sqlite3.Connection, str, Progress | None], None]] = {
@@ -121,4 +124,5 @@ def migrate(conn: sqlite3.Connection, events: str, *, where: str = "",
     if 3 in applied and where:
         for suffix in OLD_SIDE_FILES:
             Path(where + suffix).unlink(missing_ok=True)
+        checkpoint_table.adopt_side_file(conn, where)
     return applied

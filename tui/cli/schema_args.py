@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.command_schemas import Cli, Command, FieldSpec, field_of, fields, parse
 from domain.controls import shown
+from projections import writer_checkpoint
 from tui.cli.common import actor_of, lang_of, open_ledger, usage
 from tui.i18n import label
 
@@ -94,5 +95,7 @@ def run_command(args: argparse.Namespace, **context: Any) -> int:
     with open_ledger(args) as ledger:
         event = command.call(ledger, actor_of(args), source="cli", **context)
         pos = ledger.last_positions[-1] if ledger.last_positions else 0
-        print(shown(f"#{pos} {event.kind} · {event.actor} ({event.role}) · {event.effective}"))
+        print(shown(f"#{pos} {event.kind} · {event.actor} ({event.role}) · {event.effective}"), flush=True)
+        # the writer keeps the shared checkpoint current, once the answer is out
+        writer_checkpoint.refresh(ledger.store.log, ledger.store.checkpoints, pos)
     return 0
