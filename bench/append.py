@@ -37,6 +37,7 @@ from store import open_ledger
 from store.app import LedgerApp, prepare_sqlite_path, store_env
 
 TARGET = 1.5
+CPU: list[float] = []  # each measure's rate by this process's CPU time (steadier on a busy machine)
 NOTE = "完成高新技术企业申报材料审核推荐，组织培训两场"
 INDICATORS = ("K04.1", "K04.2", "K04.3", "K05.1", "K05.2", "K06.1")
 
@@ -54,10 +55,11 @@ def bare(path: Path, n: int, batch: int) -> float:
                                    "SQLITE_DBNAME": str(path)})
     aggregate = Indicator()
     app.save(aggregate)
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     for i in range(n):
         aggregate.report(period="2021Q3", percent=i % 101, done=f"{NOTE}{i}")
         app.save(aggregate)
+    CPU.append(n / (time.process_time() - cpu))
     elapsed = time.perf_counter() - began
     app.close()
     return n / elapsed
@@ -74,11 +76,12 @@ def store(path: Path, n: int, batch: int) -> float:
     prepare_sqlite_path(str(path))
     app = LedgerApp(env=store_env(str(path)))
     aggregate = IndicatorAggregate(uuid4())
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     for start in range(0, n, batch):
         for i in range(start, min(start + batch, n)):
             _progress(aggregate, i)
         app.save(aggregate)
+    CPU.append(n / (time.process_time() - cpu))
     elapsed = time.perf_counter() - began
     app.close()
     return n / elapsed
@@ -87,12 +90,13 @@ def store(path: Path, n: int, batch: int) -> float:
 def command_layer(path: Path, n: int, latencies: list[float]) -> float:
     with open_ledger(str(path)) as ledger:
         ledger.bootstrap(bundled_plan())
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         for i in range(n):
             t0 = time.perf_counter()
             ledger.report_progress("yijiepin", INDICATORS[i % len(INDICATORS)], period="2021Q3",
                                    percent=i % 101, done=f"{NOTE}{i}")
             latencies.append(time.perf_counter() - t0)
+        CPU.append(n / (time.process_time() - cpu))
         elapsed = time.perf_counter() - began
     return n / elapsed
 
@@ -112,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     rates: dict[str, list[float]] = {"bare": [], "single": [], "batch": [], "command": []}
+    cpu_rates: dict[str, list[float]] = {name: [] for name in rates}
     latencies: list[float] = []
     with tempfile.TemporaryDirectory(dir=args.dir, prefix="jixiao-bench-") as tmp:
         measures: dict[str, Callable[[Path], float]] = {
@@ -123,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         for run in range(args.runs):  # interleaved, so drift in the disk hits all alike
             for name, measure in measures.items():
                 rates[name].append(measure(Path(tmp) / f"{name}-{run}.db"))
+                cpu_rates[name].append(CPU.pop())
     median = {name: statistics.median(values) for name, values in rates.items()}
     ratio = median["bare"] / median["command"]
 
@@ -140,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label:<62} {rate:>9,.0f} events/s")
     print(f"  latency of one `record progress`: p50 {percentile(latencies, 50) * 1e3:.2f} ms, "
           f"p99 {percentile(latencies, 99) * 1e3:.2f} ms ({len(latencies)} commands)")
+    cpu_median = {name: statistics.median(values) for name, values in cpu_rates.items()}
+    cpu_ratio = cpu_median["bare"] / cpu_median["command"]
+    print(f"  by CPU time of this process: bare {cpu_median['bare']:,.0f}, store {cpu_median['single']:,.0f}, "
+          f"command layer {cpu_median['command']:,.0f} events/s: {cpu_ratio:.2f}x the bare cost per event "
+          "(what a tmpfs run measures when the machine is busy)")
     verdict = "met" if ratio <= TARGET else "MISSED"
     print(f"target: command layer within {TARGET}x of the bare rate: {ratio:.2f}x, {verdict}")
     return 0

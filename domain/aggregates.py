@@ -289,39 +289,70 @@ class UnitAggregate(RecordAggregate):
 
 
 class IndicatorAggregate(RecordAggregate):
+    """Decisions read per-period bests and counts kept as events arrive, so deciding
+    costs the same however many entries the indicator has."""
+
     def __init__(self, aggregate_id: UUID) -> None:
         super().__init__(aggregate_id)
         self.assignments: dict[int, str] = {}  # version -> section assigned
         self.progress: dict[int, tuple[str, int]] = {}  # version -> (period, percent)
+        self.best: dict[str, tuple[int, int]] = {}  # period -> (percent, version) highest in force
         self.tiers: list[int] = []  # versions of the tiers awarded
+        self.tiers_in_force = 0
 
     def _copy_state(self) -> None:
         super()._copy_state()
         self.assignments = dict(self.assignments)
         self.progress = dict(self.progress)
+        self.best = dict(self.best)
         self.tiers = list(self.tiers)
 
     def apply(self, event: ev.Event) -> None:
         super().apply(event)
+        version = event.originator_version
         if isinstance(event, ev.Assigned):
-            self.assignments[event.originator_version] = event.section
+            self.assignments[version] = event.section
         elif isinstance(event, ev.ProgressReported):
-            self.progress[event.originator_version] = (event.period, event.percent)
+            self.progress[version] = (event.period, event.percent)
+            best = self.best.get(event.period)
+            if best is None or event.percent > best[0]:  # ties: the first to reach it
+                self.best[event.period] = (event.percent, version)
         elif isinstance(event, ev.TierAwarded):
-            self.tiers.append(event.originator_version)
+            self.tiers.append(version)
+            self.tiers_in_force += 1
+        elif isinstance(event, ev.Corrected):
+            kind = self.kinds.get(event.voided)
+            if kind == "TierAwarded":
+                self.tiers_in_force -= 1
+            elif event.voided in self.progress:
+                period = self.progress[event.voided][0]
+                if self.best.get(period, (0, 0))[1] == event.voided:
+                    self._rebest(period)  # the best of its period voided: the next best (rare)
+
+    def _rebest(self, period: str) -> None:
+        entries = [(p[1], v) for v, p in self.progress.items() if p[0] == period and v not in self.voided]
+        if entries:
+            self.best[period] = max(entries, key=lambda e: (e[0], -e[1]))
+        else:
+            self.best.pop(period, None)
 
     def reported_before(self, period: str) -> tuple[str, int] | None:
         """The highest progress in force for a period before `period` (period, percent)."""
-        earlier = [p for v, p in self.progress.items() if v not in self.voided and p[0] < period]
-        return max(earlier, key=lambda p: p[1]) if earlier else None
+        earlier = [(b[0], -b[1], p) for p, b in self.best.items() if p < period]
+        if not earlier:
+            return None
+        percent, _, found = max(earlier)
+        return found, percent
 
     @property
     def tiered(self) -> bool:
         """Whether a tier awarded to the indicator is in force."""
-        return any(v not in self.voided for v in self.tiers)
+        return self.tiers_in_force > 0
 
     @property
     def section(self) -> str:
         """The section of the latest valid assignment ("" when never assigned)."""
-        valid = [v for v in self.assignments if v not in self.voided]
-        return self.assignments[max(valid)] if valid else ""
+        for version in reversed(self.assignments):
+            if version not in self.voided:
+                return self.assignments[version]
+        return ""

@@ -11,7 +11,11 @@ bounded number of times, and then reports the conflict. Nothing is merged silent
 Aggregates once loaded are kept and brought up to date with only the events stored
 since (one query each). While deciding, the head of the log is read once: if it has
 not moved since an aggregate was last brought up to date, no event can have been
-stored for it, and it is used without a query. Commands get copies, never the kept ones.
+stored for it, and it is used without a query. A decision changes the kept aggregate
+itself, checked out of the cache meanwhile (no copy, so a command costs the same
+however long an indicator's history): once saved it is kept again; if the decision is
+refused or loses a conflict, a changed one is forgotten and reloaded when next needed.
+Outside a decision, callers get copies.
 """
 
 from __future__ import annotations
@@ -72,6 +76,7 @@ class LedgerBase:
         # aggregate id -> (aggregate as stored, the log head it is known current at)
         self._kept: dict[UUID, tuple[Aggregate, int | None]] = {}
         self._head: int | None = None  # the log head read for the decision under way
+        self._out: dict[UUID, Aggregate] = {}  # checked out to the decision under way
         self._lock = threading.RLock()
 
     @property
@@ -103,6 +108,9 @@ class LedgerBase:
         deciding (the ledger's lock is held).
         """
         with self._lock:
+            out = self._out.get(aggregate_id)
+            if out is not None and isinstance(out, cls):
+                return out  # already handed to this decision (a second call gives the same)
             kept = self._kept.pop(aggregate_id, None)
             if kept is not None and isinstance(kept[0], cls):
                 aggregate, current_at = kept
@@ -111,8 +119,11 @@ class LedgerBase:
             if current_at is None or current_at != self._head:
                 for event in self.store.events_of(aggregate_id, aggregate.version):
                     aggregate.apply(event)
-            self._keep(aggregate, self._head)
-            return aggregate if view else aggregate.clone()  # type: ignore[return-value]
+            if view or self._head is None:
+                self._keep(aggregate, self._head)
+                return aggregate if view else aggregate.clone()  # type: ignore[return-value]
+            self._out[aggregate_id] = aggregate  # the decision changes it: out of the cache
+            return aggregate
 
     def _keep(self, aggregate: Aggregate, current_at: int | None) -> None:
         self._kept[aggregate.id] = (aggregate, current_at)
@@ -177,10 +188,12 @@ class LedgerBase:
         with self._lock:
             unreachable: float | None = None  # since when the store has not answered
             for attempt in range(MAX_ATTEMPTS):
+                self._out = {}
                 try:
                     head = self._head = self.max_position()
                     aggregates = decide()
                 except StoreUnreachable as exc:
+                    self._check_in(set())
                     # the server is restarting or out of reach: wait a while, then say so
                     unreachable = unreachable or time.monotonic()
                     if time.monotonic() - unreachable > UNREACHABLE_WAIT:
@@ -190,6 +203,7 @@ class LedgerBase:
                     time.sleep(0.5)
                     continue
                 except JixiaoError as exc:
+                    self._check_in(set())
                     refusals.warning("refused: actor=%s command=%s: %s", actor, what,
                                      exc.message("en"))
                     raise
@@ -199,13 +213,24 @@ class LedgerBase:
                 try:
                     positions = self.store.save(aggregates)
                 except (WriteConflict, StoreUnreachable):  # a locked file counts as a conflict
+                    self._check_in({a.id for a in aggregates})
                     time.sleep(backoff(attempt))
                     continue
+                self._check_in({a.id for a in aggregates}, current_at=head)
                 self.last_positions = positions
                 self._saved(aggregates, head, self.last_positions)
                 return pending
         refusals.warning("conflict: actor=%s command=%s", actor, what)
         raise fail("ledger.conflict", attempts=MAX_ATTEMPTS)
+
+    def _check_in(self, handed: set[UUID], current_at: int | None = None) -> None:
+        """Keep again what the decision was handed but left unchanged; what it changed
+        and did not save (`handed`: given to a save that failed or is kept by `_saved`) is
+        forgotten."""
+        out, self._out = self._out, {}
+        for aggregate_id, aggregate in out.items():
+            if aggregate_id not in handed and not aggregate._pending:
+                self._keep(aggregate, current_at)
 
     def _saved(self, aggregates: list[Aggregate], head: int, positions: list[int]) -> None:
         """Keep what was just saved. If only our events came after `head`, everything

@@ -90,6 +90,7 @@ CATALOGUE.update({
                               "warning: the audit trail's text filter will scan for Chinese text: this database's "
                               "LC_CTYPE is {ctype}, under which {extension} indexes only ASCII letters and "
                               "digits. A database made with `createdb --lc-ctype C.UTF-8` indexes both."),
+    "store.audit_indexing": ("建立审计索引：{done}/{total} 个事件", "indexing the audit trail: {done}/{total} events"),
     "store.missing": ("台账不存在，请先运行 jixiao init", "no ledger here; run `jixiao init` first"),
     "store.unopenable": ("无法打开台账：{detail}", "cannot open the ledger: {detail}"),
     "store.no_tables": ("数据库中没有台账表（{tables}）：请先运行 jixiao init 或 jixiao db migrate",

@@ -9,8 +9,7 @@ hand its parts on.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from uuid import UUID
 
 from domain.audit_query import AuditFilter
@@ -112,28 +111,47 @@ class CheckpointStore(Protocol):
         """Replace the checkpoint as one step: a reader sees the old one or the new one."""
 
 
-# One row of the audit table, as the fold writes it: (position, recorded, effective, actor,
-# role, kind, unit, year, section, indicator, target, summary, reason, effect, agg, version);
-# times and dates as text (`domain.audit_query.ts`), the effect as decimal text or None,
-# `agg` a small number per aggregate. `voided_by` is set later, by `AuditWriter.void`.
+# One row of the audit table, as the store writes it with its event: (position, recorded,
+# effective, actor, role, kind, unit, year, section, indicator, target, summary, reason,
+# effect, agg, version, points); times and dates as text (`domain.audit_query.ts`), the
+# effect as decimal text or None, `agg` a small number per aggregate, `points` a tier's
+# points (None for other kinds). `voided_by` is set later, by `AuditBook.void`.
 AuditRecord = tuple[int, str, str, str, str, str, str, int | None, str, str, str, str, str,
-                    str | None, int, int]
+                    str | None, int, int, str | None]
 
 # One row read back: the record's first fourteen columns (position .. effect), then
 # voided_by and the voiding row's recorded, effective, actor and reason (None if not voided).
 StoredAuditRow = tuple[Any, ...]
 
 
-class AuditWriter(Protocol):
-    """One transaction on the audit table; concurrent refreshes wait for each other."""
+class AuditOwner(NamedTuple):
+    """What the audit table knows of one aggregate: its number, and the unit, year,
+    indicator and section its events belong to (year None: not known to belong)."""
 
-    def position(self) -> int:
-        """The position folded so far, as stored (another process may have moved it)."""
+    agg: int
+    unit: str
+    year: int | None
+    indicator: str
+    section: str
 
-    def state(self) -> bytes | None:
-        """The fold's state as stored with that position."""
 
-    def insert(self, records: Sequence[AuditRecord]) -> None: ...
+class AuditBook(Protocol):
+    """The audit table as `domain.audit_entry` writes it, inside the transaction that
+    stores the events (aggregate ids as 32 lowercase hex digits)."""
+
+    def aggregate(self, originator: str) -> AuditOwner:
+        """The aggregate's entry, made (with a new number and no owner) if it has none."""
+
+    def own(self, originator: str, unit: str, year: int | None, indicator: str, section: str) -> AuditOwner:
+        """Say which unit, year, indicator and section the aggregate belongs to."""
+
+    def assign(self, originator: str, section: str) -> None:
+        """The aggregate's indicator is now the section's."""
+
+    def latest_award(self, agg: int) -> tuple[int, str] | None:
+        """(version, points) of the aggregate's latest tier awarded and not voided."""
+
+    def insert(self, record: AuditRecord) -> None: ...
 
     def void(self, agg: int, version: int, by: int) -> tuple[str | None, str] | None:
         """Mark the row of (agg, version) voided by position `by`; its (effect, kind)."""
@@ -143,26 +161,12 @@ class AuditWriter(Protocol):
 
     def set_effect(self, position: int, effect: str) -> None: ...
 
-    def save(self, position: int, state: bytes) -> None:
-        """The position and the fold's state after this transaction's rows."""
-
 
 class AuditIndex(Protocol):
-    """The audit table of one ledger: rows that page newest first without loading all."""
+    """The audit table of one ledger, written with its events: rows that page newest
+    first without loading all."""
 
     location: str
-
-    def state(self) -> bytes | None:
-        """The fold's stored state (None before the first row)."""
-
-    def transaction(self) -> AbstractContextManager[AuditWriter]:
-        """A write transaction; committed when the block ends, rolled back on an error."""
-
-    def bulk(self) -> AbstractContextManager[None]:
-        """A first build: the filter indexes may be dropped meanwhile and made after."""
-
-    def reset(self) -> None:
-        """Forget every row and the state: the next refresh folds the whole log."""
 
     def page(self, filters: AuditFilter, before_position: int | None, limit: int) -> list[StoredAuditRow]:
         """Matching rows, newest first, strictly before `before_position` when given."""

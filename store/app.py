@@ -9,12 +9,13 @@ nothing here is a home-made store. Most callers want `store.open_ledger`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Application
-from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent, Transcoder
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.persistence import ApplicationRecorder, Mapper, Recording, StoredEvent, Transcoder
 
 from domain.codec import decode_event, encoder
 from domain.errors import JixiaoError, fail
@@ -69,6 +70,16 @@ class LedgerApp(Application[UUID]):
 
     def construct_mapper(self) -> Mapper[UUID]:
         return MsgspecMapper()
+
+    def save_aggregates(self, aggregates: Sequence[Any]) -> list[Recording[UUID]]:
+        """`save` for our own aggregates: their pending events put in one transaction.
+        The same as the library's `save` (no snapshots, no followers are configured)
+        without its run-time Protocol checks, which cost more than the insert on tmpfs."""
+        processing = ProcessingEvent[UUID]()
+        for aggregate in aggregates:
+            processing.events.extend(aggregate.collect_events())
+            processing.aggregates[aggregate.id] = aggregate
+        return self._record(processing)
 
     def construct_recorder(self) -> ApplicationRecorder:
         """The library's recorder for the store, extended to write the hash chain in the

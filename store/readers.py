@@ -10,8 +10,8 @@ from store.location import Location
 from store.postgres.audit import PostgresAuditIndex
 from store.postgres.checkpoint import TableCheckpoint
 from store.postgres.log import PostgresLog
-from store.sqlite.audit import SQLiteAuditIndex, audit_path
-from store.sqlite.checkpoint import FileCheckpoint, checkpoint_path
+from store.sqlite.audit import SQLiteAuditIndex
+from store.sqlite.checkpoint_table import SQLiteTableCheckpoint
 from store.sqlite.log import SQLiteLog
 
 
@@ -28,17 +28,17 @@ def log_reader(source: LedgerApp | str) -> LogReader:
 
 
 def checkpoint_store(app: LedgerApp) -> CheckpointStore:
-    """The checkpoint of an open ledger application: a file beside a SQLite ledger, a row
-    in a PostgreSQL ledger's database."""
+    """The checkpoint of an open ledger application: a row in the ledger's own database
+    (the SQLite file, or the PostgreSQL database), shared by every process opening it."""
     if app.where.kind == "sqlite":
-        return FileCheckpoint(checkpoint_path(app.where.text))
+        return SQLiteTableCheckpoint(app.where.text)
     return TableCheckpoint(app.recorder.datastore, app.env.get("POSTGRES_DBNAME", ""))
 
 
 def audit_index(db: str, *, path: str | None = None) -> AuditIndex:
-    """The audit table of the ledger at `db`: a file beside a SQLite ledger (or at
-    `path`), tables in a PostgreSQL ledger's database (or the one `path` names)."""
+    """The audit table of the ledger at `db` (or at `path`), written with its events: in
+    the SQLite ledger file, or in the PostgreSQL ledger's database."""
     where = Location.of(path or db)
     if where.kind == "postgres":
         return PostgresAuditIndex(where.text)
-    return SQLiteAuditIndex(path or audit_path(db))
+    return SQLiteAuditIndex(where.text)

@@ -60,8 +60,10 @@ def like_positions(conn: sqlite3.Connection, text: str, actor: str = "") -> list
 
 
 def check_index(trail: AuditTrail) -> None:
-    """The index agrees with the rows it was made from (raises if not)."""
-    trail.conn.execute(f"INSERT INTO {TEXT_TABLE}({TEXT_TABLE}, rank) VALUES ('integrity-check', 1)")
+    """The index agrees with the rows it was made from (raises if not); on a connection
+    of its own, since the trail reads the ledger read-only."""
+    with contextlib.closing(sqlite3.connect(trail.index.path)) as conn:
+        conn.execute(f"INSERT INTO {TEXT_TABLE}({TEXT_TABLE}, rank) VALUES ('integrity-check', 1)")
 
 
 def assert_same_as_like(trail: AuditTrail) -> None:
@@ -82,8 +84,7 @@ def assert_same_as_like(trail: AuditTrail) -> None:
 
 
 def test_the_text_filter_finds_what_like_found(trail_db, tmp_path, monkeypatch):
-    with open_ledger(trail_db) as ledger, AuditTrail(audit_index(trail_db, path=str(tmp_path / "audit.db"))) as trail:
-        trail.refresh(log_reader(ledger.app))
+    with open_ledger(trail_db) as ledger, AuditTrail(audit_index(trail_db)) as trail:
         check_index(trail)
         # three characters and more are looked up in the index, fewer are scanned
         clauses, params = trail.index._where(AuditFilter(text="累计完成"))
@@ -98,34 +99,28 @@ def test_the_text_filter_finds_what_like_found(trail_db, tmp_path, monkeypatch):
             assert TEXT_TABLE not in " ".join(trail.index._where(AuditFilter(text="累计完成"))[0])
             assert TEXT_TABLE in " ".join(trail.index._where(AuditFilter(text="不存在的内容"))[0])
             assert_same_as_like(trail)
-        # new rows are indexed as they are folded
+        # a new row is indexed in the transaction that stores its event
         ledger.audit_remark("gongfuan", "复核完毕 100%_抽查 PDF")
-        assert trail.refresh(log_reader(ledger.app)) == 1
         check_index(trail)
         for text in ("复核完毕", "100%_抽", "%_抽", "pdf"):
             assert trail.page(AuditFilter(text=text), limit=1)[0].summary == "复核完毕 100%_抽查 PDF"
         assert_same_as_like(trail)
-        # a refold from scratch starts the index again
-        trail.reset()
-        assert trail.page(AuditFilter(text="累计完成")) == []
-        trail.refresh(log_reader(ledger.app))
-        check_index(trail)
         assert_same_as_like(trail)
 
 
-def test_a_file_without_the_text_index_is_rebuilt(trail_db, tmp_path):
-    path = str(tmp_path / "audit.db")
-    with open_ledger(trail_db) as ledger:
-        with AuditTrail(audit_index(trail_db, path=path)) as trail:
-            n = trail.refresh(log_reader(ledger.app))
-            # as a file written before the text was indexed
-            trail.conn.execute(f"DROP TABLE {TEXT_TABLE}")
-            trail.conn.execute("DELETE FROM jixiao_audit_meta WHERE key='text_index'")
-        with AuditTrail(audit_index(trail_db, path=path)) as trail:
-            assert trail.position == 0 and trail.count() == 0  # not trusted: folded again
-            assert trail.refresh(log_reader(ledger.app)) == n
-            check_index(trail)
-            assert_same_as_like(trail)
+def test_a_ledger_indexed_in_bulk_has_the_text_index_too(trail_db, tmp_path):
+    db = str(tmp_path / "old.db")
+    with contextlib.closing(sqlite3.connect(trail_db)) as source, contextlib.closing(sqlite3.connect(db)) as copy:
+        source.backup(copy)
+        for table in (TEXT_TABLE, TABLE, "jixiao_audit_owner"):  # as a ledger of the release before
+            copy.execute(f"DROP TABLE {table}")
+        copy.execute("DELETE FROM jixiao_schema WHERE version = 3")
+        copy.commit()
+    with open_ledger(db) as ledger, AuditTrail(audit_index(db)) as trail:
+        assert 3 in ledger.store.applied_steps()
+        assert trail.count() == ledger.max_position()
+        check_index(trail)
+        assert_same_as_like(trail)
 
 
 # -- PostgreSQL ------------------------------------------------------------------------------
@@ -146,9 +141,15 @@ def utf8_db(postgres_server: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def pg_trail(ledger_db: str, url: str) -> Iterator[AuditTrail]:
-    """The demo ledger's audit trail folded into PostgreSQL, its text indexed."""
-    trail = AuditTrail(PostgresAuditIndex(url, create=True))
+def pg_trail(url: str) -> Iterator[AuditTrail]:
+    """The demo year recorded into a PostgreSQL ledger, its audit trail's text indexed."""
+    app = open_app(url)
+    filer = Filer(log_reader(app))
+    with open_store(url) as demo_store:
+        generate(demo_store, seed=11, content=filer)
+    filer.close()
+    app.close()
+    trail = AuditTrail(PostgresAuditIndex(url))
     assert create_text_index(trail.conn) is None
     try:
         yield trail
@@ -180,11 +181,10 @@ def pg_results(trail: AuditTrail, f: dict[str, Any], *, index: bool) -> tuple[li
             trail.conn.execute(f"RESET {setting}")
 
 
-def test_on_postgres_the_text_filter_finds_what_like_found(trail_db, utf8_db):
+def test_on_postgres_the_text_filter_finds_what_like_found(utf8_db):
     """The same rows, order, count and pages through the index as the LIKE finds without it
     (PostgreSQL's LIKE is case-sensitive: "pdf" is not "PDF" there)."""
-    with open_ledger(trail_db) as ledger, pg_trail(trail_db, utf8_db) as trail:
-        trail.refresh(log_reader(ledger.app))
+    with pg_trail(utf8_db) as trail, open_ledger(utf8_db) as ledger:
         trail.conn.execute(f"ANALYZE {TABLE}")
         found = 0
         for text in QUERIES:
@@ -195,20 +195,18 @@ def test_on_postgres_the_text_filter_finds_what_like_found(trail_db, utf8_db):
                 assert without[1] == len(without[0]) and without[2] == without[0][3:8], f
                 found += bool(without[0])
         assert found >= 30
-        # a new row is found through the index as soon as it is folded
+        # a new row is found through the index as soon as its event is stored
         ledger.audit_remark("gongfuan", "复核完毕 100%_抽查 PDF")
-        assert trail.refresh(log_reader(ledger.app)) == 1
         trail.conn.execute("SET enable_seqscan = off")
         for text in ("复核完毕", "100%_抽", "%_抽", "PDF"):
             assert trail.page({"text": text}, limit=1)[0].summary == "复核完毕 100%_抽查 PDF"
         assert trail.page({"text": "pdf"}, limit=1)[0].summary != "复核完毕 100%_抽查 PDF"
 
 
-def test_on_postgres_a_search_of_three_characters_reads_the_trigram_index(trail_db, utf8_db):
+def test_on_postgres_a_search_of_three_characters_reads_the_trigram_index(utf8_db):
     """A demo year is small enough to scan, so this test's own connection forbids scanning
     the table whole: what is left is the index, where the text has trigrams."""
-    with open_ledger(trail_db) as ledger, pg_trail(trail_db, utf8_db) as trail:
-        trail.refresh(log_reader(ledger.app))
+    with pg_trail(utf8_db) as trail:
         trail.conn.execute(f"ANALYZE {TABLE}")
         trail.conn.execute("SET enable_seqscan = off")
         trail.conn.execute("SET enable_indexscan = off")  # nor newest first through the positions

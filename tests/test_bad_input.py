@@ -250,11 +250,11 @@ def test_a_stale_write_is_retried_by_deciding_again(two_writers: tuple[Ledger, L
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     a, b = two_writers
     outcomes: list[str] = []
-    save = a.app.save
+    save = a.app.save_aggregates
 
-    def watched_save(*aggregates: object, **kwargs: object) -> object:
+    def watched_save(aggregates: object) -> object:
         try:
-            recordings = save(*aggregates, **kwargs)
+            recordings = save(aggregates)
         except IntegrityError:
             outcomes.append("conflict")
             raise
@@ -271,7 +271,7 @@ def test_a_stale_write_is_retried_by_deciding_again(two_writers: tuple[Ledger, L
             b.report_progress("liuyuqin", "K04.1", period="2021Q3", percent=40, done="b 的进展")
         return file
 
-    monkeypatch.setattr(a.app, "save", watched_save)
+    monkeypatch.setattr(a.app, "save_aggregates", watched_save)
     monkeypatch.setattr(a, "indicator_file", interleaved)
     event = a.report_progress("yijiepin", "K04.1", period="2021Q3", percent=60, done="a 的进展")
     assert outcomes == ["conflict", "saved"]

@@ -38,17 +38,17 @@ def writer(db: str, number: int, start: Any, results: Any) -> None:
     indicators = SHARED[section]
     conflicts = 0
     with open_ledger(db) as ledger:
-        save = ledger.app.save
+        save = ledger.app.save_aggregates
 
-        def counting_save(*aggregates: Any, **kwargs: Any) -> Any:
+        def counting_save(aggregates: Any) -> Any:
             nonlocal conflicts
             try:
-                return save(*aggregates, **kwargs)
+                return save(aggregates)
             except IntegrityError:
                 conflicts += 1
                 raise
 
-        ledger.app.save = counting_save  # type: ignore[method-assign]
+        ledger.app.save_aggregates = counting_save  # type: ignore[method-assign]
         start.wait()
         for i in range(COMMANDS):
             ledger.report_progress(user, indicators[i % len(indicators)], period="2021Q3",

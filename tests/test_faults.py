@@ -110,7 +110,7 @@ def test_thousands_of_violations_print_the_first_fifty_and_the_count(tmp_path: P
     assert f"of {count}" in made.stderr
 
 
-def test_the_audit_index_and_checkpoint_are_owner_only_whatever_the_umask(tmp_path: Path) -> None:
+def test_the_ledger_and_its_files_are_owner_only_whatever_the_umask(tmp_path: Path) -> None:
     db = tmp_path / "ledger" / "jixiao.db"
     previous = os.umask(0o022)
     try:
@@ -122,5 +122,5 @@ def test_the_audit_index_and_checkpoint_are_owner_only_whatever_the_umask(tmp_pa
     finally:
         os.umask(previous)
     beside = {p.name: stat.S_IMODE(p.stat().st_mode) for p in db.parent.iterdir()}
-    assert "jixiao.db.audit.db" in beside
+    assert "jixiao.db.audit.db" not in beside  # the audit trail is inside the ledger file
     assert beside == dict.fromkeys(beside, 0o600), beside

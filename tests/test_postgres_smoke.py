@@ -63,11 +63,11 @@ def test_a_stale_write_is_retried_on_postgres(postgres_db: str, clock: Clock) ->
     with open_ledger(postgres_db, clock=clock) as a, open_ledger(postgres_db, clock=clock) as b:
         a.bootstrap(bundled_plan())
         conflicts: list[IntegrityError] = []
-        save, load = a.app.save, a.indicator_file
+        save, load = a.app.save_aggregates, a.indicator_file
 
-        def watched_save(*aggregates: object, **kwargs: object) -> object:
+        def watched_save(aggregates: object) -> object:
             try:
-                return save(*aggregates, **kwargs)
+                return save(aggregates)
             except IntegrityError as exc:
                 conflicts.append(exc)
                 raise
@@ -78,7 +78,7 @@ def test_a_stale_write_is_retried_on_postgres(postgres_db: str, clock: Clock) ->
                 b.report_progress("liuyuqin", indicator, period="2021Q3", percent=40, done="b")
             return file
 
-        a.app.save = watched_save  # type: ignore[method-assign]
+        a.app.save_aggregates = watched_save  # type: ignore[method-assign]
         a.indicator_file = interleaved  # type: ignore[method-assign]
         event = a.report_progress("yijiepin", "K04.1", period="2021Q3", percent=60, done="a")
         assert len(conflicts) == 1 and event.originator_version == 2

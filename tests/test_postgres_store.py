@@ -30,9 +30,9 @@ CLERK_GRANTS = (
     "GRANT SELECT, INSERT ON jixiao_chain TO jixiao_app",
     "GRANT SELECT ON jixiao_schema TO jixiao_app",
     "GRANT USAGE, SELECT ON SEQUENCE jixiao_events_notification_id_seq TO jixiao_app",
-    "GRANT SELECT, INSERT, UPDATE, DELETE ON jixiao_checkpoint, jixiao_audit, jixiao_audit_meta TO jixiao_app",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON jixiao_checkpoint, jixiao_audit, jixiao_audit_owner TO jixiao_app",
 )
-TABLES = {"jixiao_schema", "jixiao_events", "jixiao_chain", "jixiao_checkpoint", "jixiao_audit", "jixiao_audit_meta"}
+TABLES = {"jixiao_schema", "jixiao_events", "jixiao_chain", "jixiao_checkpoint", "jixiao_audit", "jixiao_audit_owner"}
 
 
 def sql(url: str, statement: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -80,7 +80,7 @@ def test_opening_creates_no_tables_init_and_db_migrate_do(postgres_db: str) -> N
     assert jixiao("log", db=postgres_db).returncode == 0
     status = json.loads(jixiao("db", "status", "--format", "json", db=postgres_db).stdout)
     assert status == {"ledger": postgres_db, "store": "postgresql", "events": 0,
-                      "head": "0:" + "0" * 64, "verified": True, "schema": 2}
+                      "head": "0:" + "0" * 64, "verified": True, "schema": 3}
 
 
 def test_init_makes_every_table_and_the_read_models_live_in_the_database(postgres_db: str) -> None:

@@ -44,7 +44,7 @@ def county(county_file: Path, tmp_path: Path) -> str:
 
 
 def checkpointed(db: str) -> None:
-    """Fold the whole log and write its checkpoint beside the ledger."""
+    """Fold the whole log and write its checkpoint into the ledger."""
     with open_ledger(db) as ledger:
         live = LiveFold(log_reader(ledger.app), checkpoint=checkpoint_store(ledger.app))
         live.open()
@@ -138,7 +138,7 @@ def test_what_an_event_of_a_plan_not_yet_decoded_changed_is_scored_on_its_record
 
     checkpointed(county)
     with open_ledger(county) as ledger:
-        fold = cp.load(FileCheckpoint(checkpoint_path(county)), log_reader(ledger.app))
+        fold = cp.load(checkpoint_store(ledger.app), log_reader(ledger.app))
         assert fold is not None
         whole = replay(log_reader(ledger.app))
         tier = max(e.position for e in whole.plan_fold(*SCIENCE).record("K04.1").all("TierAwarded"))

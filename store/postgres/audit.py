@@ -1,38 +1,35 @@
-"""The audit table of a PostgreSQL ledger: `jixiao_audit` and `jixiao_audit_meta` in its
-own database, shared by every process that opens it.
+"""Reading the audit table of a PostgreSQL ledger: `jixiao_audit` in its own database,
+written with each event (`store.postgres.audit_table`), shared by every process that
+opens it.
 
-The tables are made by `jixiao init` / `jixiao db migrate` (`create=True`, see
-`store.postgres.views`), never by opening the ledger: a clerk's role may not run DDL,
-so a missing or outdated table is reported with the command that makes it. A write
-transaction locks the meta table, so refreshes by several processes take turns as
-SQLite's write lock makes them. The free text is indexed by trigrams (pg_trgm, a GIN
-index, `create_text_index`), which the planner uses by itself for a search of three
-or more characters; the LIKE still decides which rows match.
+The table is made by the ledger's schema steps (`jixiao init` / `jixiao db migrate`),
+never by opening the ledger: a clerk's role may not run DDL, so a missing or outdated
+table is reported with the command that makes it. The free text is indexed by trigrams
+(pg_trgm, a GIN index, `create_text_index`), which the planner uses by itself for a
+search of three or more characters; the LIKE still decides which rows match.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 from domain.audit_query import TEXT_COLUMNS, AuditFilter, conditions
 from domain.errors import fail
-from domain.ports import AuditRecord, StoredAuditRow
+from domain.ports import StoredAuditRow
 from store.app import pg_connect
+from store.postgres import audit_table
+from store.postgres.audit_table import INDEXED, TABLE, TABLES
 
-AUDIT_VERSION = 1
-TABLE = "jixiao_audit"
-META = "jixiao_audit_meta"
-TABLES = (TABLE, META)
+__all__ = ["INDEXED", "TABLE", "TABLES", "PostgresAuditIndex", "create_text_index"]
+
 TEXT_EXTENSION = "pg_trgm"
-TEXT_INDEX = "jixiao_audit_text"  # the name the SQLite file's trigram index has too
-INDEXED = ("actor", "kind", "section", "indicator", "effective", "recorded")
+TEXT_INDEX = "jixiao_audit_text"  # the name the SQLite ledger's trigram index has too
 _ESCAPE = " ESCAPE '\\'"
 
 
 class PostgresAuditIndex:
-    """The audit tables of the PostgreSQL ledger at `db` (see `domain.ports.AuditIndex`)."""
+    """The audit tables of the PostgreSQL ledger at `db` (see `domain.ports.AuditIndex`);
+    `create=True` makes them where they are missing (`jixiao init`, `jixiao db migrate`)."""
 
     def __init__(self, db: str, *, create: bool = False) -> None:
         self.location = db
@@ -42,66 +39,17 @@ class PostgresAuditIndex:
             # a day or a year): plan every statement for its own, never a prepared statement's
             # generic plan, which reads a rare text newest first through the whole table
             self.conn.execute("SET plan_cache_mode = force_custom_plan")
-            self._schema(create)
+            if create:
+                audit_table.create(self.conn)
+            elif not audit_table.is_current(self.conn):
+                exists = self.conn.execute("SELECT to_regclass(%s) IS NOT NULL", (TABLE,)).fetchone()[0]
+                raise fail("store.views_old" if exists else "store.no_tables", where=self.location, tables=TABLE)
         except BaseException:
             self.conn.close()
             raise
 
     def close(self) -> None:
         self.conn.close()
-
-    # -- schema ------------------------------------------------------------------------
-    def _exists(self, name: str) -> bool:
-        return bool(self.conn.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0])
-
-    def _schema(self, create: bool) -> None:
-        c = self.conn
-        if create:
-            c.execute(f"CREATE TABLE IF NOT EXISTS {META} (key TEXT PRIMARY KEY, value BYTEA)")
-        elif not self._exists(META):
-            raise fail("store.no_tables", where=self.location, tables=META)
-        row = c.execute(f"SELECT value FROM {META} WHERE key = 'version'").fetchone()
-        if row is not None and int(bytes(row[0])) != AUDIT_VERSION:
-            if not create:
-                raise fail("store.views_old", where=self.location, tables=TABLE)
-            c.execute(f"DROP TABLE IF EXISTS {TABLE}")
-            c.execute(f"DELETE FROM {META}")
-        if create:
-            c.execute(f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-                position BIGINT PRIMARY KEY, recorded TEXT NOT NULL, effective TEXT NOT NULL,
-                actor TEXT NOT NULL, role TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT NOT NULL,
-                year BIGINT, section TEXT NOT NULL, indicator TEXT NOT NULL, target TEXT NOT NULL,
-                summary TEXT NOT NULL, reason TEXT NOT NULL, effect TEXT, agg BIGINT NOT NULL,
-                version BIGINT NOT NULL, voided_by BIGINT)""")
-            for col in INDEXED:
-                c.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_{col} ON {TABLE}({col}, position)")
-            c.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_agg ON {TABLE}(agg, version)")
-        elif not self._exists(TABLE):
-            raise fail("store.no_tables", where=self.location, tables=TABLE)
-        if row is None or create:
-            c.execute(f"INSERT INTO {META} VALUES ('version', %s) ON CONFLICT DO NOTHING",
-                      (str(AUDIT_VERSION).encode(),))
-
-    @contextlib.contextmanager
-    def bulk(self) -> Iterator[None]:
-        """The indexes stay (dropping them is DDL): a first build just takes a little longer."""
-        yield
-
-    # -- state and writing -------------------------------------------------------------
-    def state(self) -> bytes | None:
-        row = self.conn.execute(f"SELECT value FROM {META} WHERE key = 'state'").fetchone()
-        return None if row is None else bytes(row[0])
-
-    def reset(self) -> None:
-        with self.conn.transaction():
-            self.conn.execute(f"DELETE FROM {TABLE}")
-            self.conn.execute(f"DELETE FROM {META} WHERE key IN ('state', 'position')")
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[_Writer]:
-        with self.conn.transaction():
-            self.conn.execute(f"LOCK TABLE {META} IN SHARE ROW EXCLUSIVE MODE")
-            yield _Writer(self)
 
     # -- reading -----------------------------------------------------------------------
     def _where(self, f: AuditFilter) -> tuple[list[str], list[Any]]:
@@ -155,45 +103,6 @@ class PostgresAuditIndex:
 
     def max_position(self) -> int:
         return int(self.conn.execute(f"SELECT MAX(position) FROM {TABLE}").fetchone()[0] or 0)
-
-
-class _Writer:
-    """The statements of one write transaction (see `domain.ports.AuditWriter`)."""
-
-    def __init__(self, index: PostgresAuditIndex) -> None:
-        self.conn = index.conn
-        self.index = index
-
-    def position(self) -> int:
-        row = self.conn.execute(f"SELECT value FROM {META} WHERE key = 'position'").fetchone()
-        return int(bytes(row[0])) if row else 0
-
-    def state(self) -> bytes | None:
-        return self.index.state()
-
-    def insert(self, records: Sequence[AuditRecord]) -> None:
-        marks = ",".join(["%s"] * 16)
-        with self.conn.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {TABLE} VALUES ({marks}, NULL)", records)
-
-    def void(self, agg: int, version: int, by: int) -> tuple[str | None, str] | None:
-        self.conn.execute(f"UPDATE {TABLE} SET voided_by = %s WHERE agg = %s AND version = %s", (by, agg, version))
-        row = self.conn.execute(f"SELECT effect, kind FROM {TABLE} WHERE agg = %s AND version = %s",
-                                (agg, version)).fetchone()
-        return None if row is None else (row[0], row[1])
-
-    def effect_of(self, agg: int, version: int) -> str | None:
-        row = self.conn.execute(f"SELECT effect FROM {TABLE} WHERE agg = %s AND version = %s",
-                                (agg, version)).fetchone()
-        return None if row is None else row[0]
-
-    def set_effect(self, position: int, effect: str) -> None:
-        self.conn.execute(f"UPDATE {TABLE} SET effect = %s WHERE position = %s", (effect, position))
-
-    def save(self, position: int, state: bytes) -> None:
-        upsert = f"INSERT INTO {META} VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
-        self.conn.execute(upsert, ("state", state))
-        self.conn.execute(upsert, ("position", str(position).encode()))
 
 
 def create_text_index(conn: Any) -> tuple[str, dict[str, str]] | None:

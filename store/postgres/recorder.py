@@ -1,7 +1,8 @@
 """eventsourcing's PostgreSQL application recorder, chaining every event it stores.
 
-The links (`store.chain`) are rows of a chain table beside the events, written in the
-same transaction as the events, under the lock the library takes on the events table.
+The links (`store.chain`) are rows of a chain table beside the events, and each event's
+row of the audit trail (`store.postgres.audit_table`), written in the same transaction
+as the events, under the lock the library takes on the events table.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import PersistenceError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.rows import tuple_row
@@ -18,7 +20,7 @@ from psycopg.sql import SQL, Identifier
 
 from domain.errors import JixiaoError, fail
 from store.chain import GENESIS, chain_links
-from store.postgres import schema
+from store.postgres import audit_table, schema
 from store.postgres.chain_source import PostgresSource
 
 CHAIN_TABLE = "jixiao_chain"
@@ -96,6 +98,15 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                     chain.execute(f"DO $$ BEGIN RAISE EXCEPTION '{REFUSED_MARK}'; END $$")
                     raise
                 chain.executemany(self.insert_chain, links)
+                try:
+                    audit_table.write_events(curs.connection, stored_events, positions)
+                except psycopg.Error:
+                    raise  # the database failed the transaction: nothing of it is stored
+                except Exception as exc:
+                    # as above: fail it in the database, so no event is stored without its row
+                    self._refused.error = exc
+                    chain.execute(f"DO $$ BEGIN RAISE EXCEPTION '{REFUSED_MARK}'; END $$")
+                    raise
         return positions
 
     @contextlib.contextmanager

@@ -5,10 +5,13 @@ database.
 
 1. the library's tables, types and function (eventsourcing's PostgreSQL application
    recorder runs its own statements);
-2. the hash chain's table beside the events (`jixiao_chain`).
+2. the hash chain's table beside the events (`jixiao_chain`);
+3. the audit trail's tables (`store.postgres.audit_table`), written from then on with
+   each event; the events stored before are indexed in bulk, once (an audit table of an
+   earlier release, folded apart from the writes, is dropped first).
 
-The read models' tables (checkpoint, audit trail) are made beside them by `jixiao init`
-and `jixiao db migrate` through `store.pg_views`.
+The checkpoint's table and the audit text's trigram index are made beside them by
+`jixiao init` and `jixiao db migrate` through `store.postgres.views`.
 
 Only `jixiao init` and `jixiao db migrate` apply steps: a clerk's session has no right to
 create tables, so opening a ledger that is behind refuses with the command that upgrades
@@ -26,6 +29,8 @@ from typing import Any
 from psycopg.sql import SQL, Identifier
 
 from domain.errors import fail
+from store.postgres import audit_table
+from store.progress import terminal_bar
 
 SCHEMA_TABLE = "jixiao_schema"
 DDL_LOCK = 0x6A69_7869_616F  # "jixiao": the advisory lock key serialising table creation
@@ -40,7 +45,13 @@ def _chain_table(recorder: Any) -> None:
         curs.execute(recorder.create_chain_table)
 
 
-STEPS: dict[int, Callable[[Any], None]] = {1: _library_tables, 2: _chain_table}
+def _audit_table(recorder: Any) -> None:
+    with recorder.datastore.get_connection() as conn:
+        table = f"{recorder.datastore.schema}.{recorder.events_table_name}"
+        audit_table.index_all(conn, table, terminal_bar())
+
+
+STEPS: dict[int, Callable[[Any], None]] = {1: _library_tables, 2: _chain_table, 3: _audit_table}
 VERSION = max(STEPS)  # the version this code writes
 
 

@@ -1,13 +1,14 @@
 """The read models of a PostgreSQL ledger, kept in its own database beside the events.
 
-On SQLite the checkpoint and the audit trail are files beside the ledger file; on
+On SQLite the checkpoint is a file beside the ledger file and the audit trail is in it; on
 PostgreSQL they are tables in the ledger's database, shared by every process that opens
 it (the command line, each clerk's terminal UI):
 
 - `jixiao_checkpoint`: the year fold's state with its header (`store.postgres.checkpoint`);
-- `jixiao_audit` and `jixiao_audit_meta`: the audit trail (`store.postgres.audit`), its
-  free text indexed by trigrams (`jixiao_audit_text`, a GIN index of the pg_trgm
-  extension) where the extension can be had.
+- `jixiao_audit` and `jixiao_audit_owner`: the audit trail, written with each event
+  (`store.postgres.audit_table`, made by the schema's steps too), its free text indexed
+  by trigrams (`jixiao_audit_text`, a GIN index of the pg_trgm extension) where the
+  extension can be had.
 
 Like the library's own tables they are created by `jixiao init` or `jixiao db migrate`
 (`create_view_tables`), never by opening the ledger.
@@ -25,7 +26,7 @@ from store.postgres import audit
 from store.postgres.checkpoint import CHECKPOINT_TABLE
 from store.postgres.checkpoint import CREATE as CREATE_CHECKPOINT
 
-VIEW_TABLES = (CHECKPOINT_TABLE, *audit.TABLES)
+VIEW_TABLES = (CHECKPOINT_TABLE, *audit.TABLES)  # the audit's: made by the schema's step 3 too
 
 
 def create_view_tables(db: str, *, warn: Callable[[str], None] | None = None, lang: str = "zh") -> list[str]:

@@ -1,7 +1,8 @@
 """eventsourcing's SQLite application recorder, storing each event with its link.
 
 The link (`store.chain`) is two more columns of the event's own row, written by the
-event's insert: a save writes no more pages than without the chain.
+event's insert: a save writes no more pages than without the chain. The event's row of
+the audit trail (`store.sqlite.audit_table`) is written by the same transaction.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from domain.errors import fail
 from store.chain import GENESIS, link
-from store.sqlite import schema
+from store.progress import terminal_bar
+from store.sqlite import audit_table, schema
 from store.sqlite.chain_source import SQLiteSource
 
 
@@ -45,7 +47,8 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         on one of the library's own connections (a private in-memory database too)."""
         with self.datastore.get_connection(commit=True) as conn:
             raw = conn.cursor().sqlite_cursor.connection
-            self.applied_steps = tuple(schema.migrate(raw, self.events_table_name, where=self.datastore.pool.db_name))
+            self.applied_steps = tuple(schema.migrate(raw, self.events_table_name, where=self.datastore.pool.db_name,
+                                                      progress=terminal_bar()))
 
     def schema_version(self) -> tuple[int, int]:
         """(the version the ledger is at, the version this code writes)."""
@@ -66,6 +69,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         committed = self._committed
         position, previous = committed
         cursor = c.sqlite_cursor  # type: ignore[attr-defined]
+        book = audit_table.LiveBook(cursor)
         positions: list[int] = []
         for event in stored_events:
             oid = event.originator_id.hex if isinstance(event.originator_id, UUID) else event.originator_id
@@ -90,6 +94,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                 cursor.execute(self.update_link, (digest, position, stored))
             positions.append(stored)
             position, previous = stored, digest
+            audit_table.write(book, stored, oid.replace("-", ""), event.topic, event.state)
         self._written.head = (position, previous)
         return positions
 

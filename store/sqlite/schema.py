@@ -5,7 +5,12 @@
 1. the library's events table (eventsourcing's SQLite application recorder's layout);
 2. each event's link in its own row: the `digest` and `previous` columns, the links of a
    ledger written before moved over from the chain table it kept beside (`jixiao_chain`),
-   which is dropped.
+   which is dropped;
+3. the audit table in the ledger itself (`store.sqlite.audit_table`), written from then on
+   with each event; the events stored before are indexed in bulk, once, and the audit
+   file an earlier release kept beside the ledger (`<ledger>.audit.db`) is removed; and
+   the checkpoint's table (`store.sqlite.checkpoint_table`), into which the checkpoint
+   file kept beside the ledger (`<ledger>.checkpoint`) is moved.
 
 A ledger written before versions were recorded is recognised once by its layout (an
 events table with link columns is at step 2, one without at step 1) and stamped with
@@ -20,20 +25,24 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from domain.errors import fail
+from store.sqlite import audit_table, checkpoint_table
+
+Progress = Callable[[int, int], None]  # (events indexed so far, of how many)
 
 SCHEMA_TABLE = "jixiao_schema"
 OLD_CHAIN_TABLE = "jixiao_chain"  # where links were kept before step 2
 LINK_COLUMNS = ("digest BLOB", "previous INTEGER")  # an event's link, in its own row
 
 
-def _library_tables(conn: sqlite3.Connection, events: str) -> None:
+def _library_tables(conn: sqlite3.Connection, events: str, progress: Progress | None = None) -> None:
     conn.execute(f"CREATE TABLE IF NOT EXISTS {events} (originator_id TEXT, originator_version INTEGER, "
                  "topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))")
 
 
-def _links_in_rows(conn: sqlite3.Connection, events: str) -> None:
+def _links_in_rows(conn: sqlite3.Connection, events: str, progress: Progress | None = None) -> None:
     if _has_link_columns(conn, events):
         return
     for column in LINK_COLUMNS:
@@ -44,7 +53,15 @@ def _links_in_rows(conn: sqlite3.Connection, events: str) -> None:
         conn.execute(f"DROP TABLE {OLD_CHAIN_TABLE}")
 
 
-STEPS: dict[int, Callable[[sqlite3.Connection, str], None]] = {1: _library_tables, 2: _links_in_rows}
+def _audit_in_ledger(conn: sqlite3.Connection, events: str, progress: Progress | None = None) -> None:
+    audit_table.drop(conn)
+    audit_table.index_all(conn, events, progress)
+    checkpoint_table.create(conn)
+
+
+STEPS: dict[int, Callable[[sqlite3.Connection, str, Progress | None], None]] = {
+    1: _library_tables, 2: _links_in_rows, 3: _audit_in_ledger}
+OLD_SIDE_FILES = (".audit.db", ".audit.db-wal", ".audit.db-shm")  # the audit file before step 3
 VERSION = max(STEPS)  # the version this code writes
 
 
@@ -68,7 +85,9 @@ def detected(conn: sqlite3.Connection, events: str) -> int:
     """The version a ledger without a recorded one is at, told by its layout (0: empty)."""
     if not _has_table(conn, events):
         return 0
-    return 2 if _has_link_columns(conn, events) else 1
+    if not _has_link_columns(conn, events):
+        return 1
+    return 3 if _has_table(conn, audit_table.TABLE) else 2
 
 
 def version(conn: sqlite3.Connection, events: str) -> int:
@@ -76,9 +95,11 @@ def version(conn: sqlite3.Connection, events: str) -> int:
     return detected(conn, events) if found is None else found
 
 
-def migrate(conn: sqlite3.Connection, events: str, *, where: str = "") -> list[int]:
+def migrate(conn: sqlite3.Connection, events: str, *, where: str = "",
+            progress: Progress | None = None) -> list[int]:
     """Bring the ledger to VERSION on `conn` (in autocommit mode); the steps applied.
-    A ledger written by a newer release is refused, untouched."""
+    A ledger written by a newer release is refused, untouched. `progress` hears how a
+    bulk step (indexing the audit trail) advances."""
     if recorded(conn) == VERSION:
         return []  # the common case: one read, no lock
     conn.execute("BEGIN IMMEDIATE")
@@ -93,11 +114,15 @@ def migrate(conn: sqlite3.Connection, events: str, *, where: str = "") -> list[i
             conn.execute(f"INSERT INTO {SCHEMA_TABLE} VALUES (?, ?)", (at, now))  # stamped as found
         applied = []
         for step in range(at + 1, VERSION + 1):
-            STEPS[step](conn, events)
+            STEPS[step](conn, events, progress)
             conn.execute(f"INSERT INTO {SCHEMA_TABLE} VALUES (?, ?)", (step, now))
             applied.append(step)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    if 3 in applied and where:
+        for suffix in OLD_SIDE_FILES:
+            Path(where + suffix).unlink(missing_ok=True)
+        checkpoint_table.adopt_side_file(conn, where)
     return applied

@@ -9,10 +9,12 @@ line (exit status 2) and the struct refuses a bad value in the domain's words.
 from __future__ import annotations
 
 import argparse
+import logging
 from typing import Any
 
 from domain.command_schemas import Cli, Command, FieldSpec, field_of, fields, parse
 from domain.controls import shown
+from projections import writer_checkpoint
 from tui.cli.common import actor_of, lang_of, open_ledger, usage
 from tui.i18n import label
 
@@ -96,5 +98,11 @@ def run_command(args: argparse.Namespace, **context: Any) -> int:
     with open_ledger(args) as ledger:
         event = command.call(ledger, actor_of(args), source="cli", **context)
         pos = ledger.last_positions[-1] if ledger.last_positions else 0
-        print(shown(f"#{pos} {event.kind} · {event.actor} ({event.role}) · {event.effective}"))
+        print(shown(f"#{pos} {event.kind} · {event.actor} ({event.role}) · {event.effective}"), flush=True)
+        # the writer keeps the shared checkpoint current, once the answer is out; the event
+        # is stored whatever happens here (a busy file, a role without the table's rights)
+        try:
+            writer_checkpoint.refresh(ledger.store.log, ledger.store.checkpoints, pos)
+        except Exception as exc:  # the next reader folds from the older checkpoint
+            logging.getLogger("jixiao").warning("checkpoint not refreshed: %s", exc)
     return 0
