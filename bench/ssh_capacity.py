@@ -93,7 +93,7 @@ with open_ledger(db, create=False) as ledger:
     while time.monotonic() < until:
         started = time.monotonic()
         ledger.report_progress(user, indicators[i % len(indicators)], period="2021Q4", percent=i % 101,
-                               done=f"{user} 第{i}次进展", reason="容量测试")
+                               done=f"{user} 第{i}次进展（{out}）", reason="容量测试")
         saved.append((ledger.last_positions[-1], time.time()))
         i += 1
         time.sleep(max(0.0, gap - (time.monotonic() - started)))
@@ -154,9 +154,20 @@ def cpu_ticks(pid: int) -> int:
 
 
 def run_level(db: str, count: int, args: argparse.Namespace, tmp: str) -> dict[str, Any]:
+    sessions: list[subprocess.Popen[str]] = []
+    try:
+        return _run_level(db, count, args, tmp, sessions)
+    finally:  # a session left waiting for its signal would run on
+        for p in sessions:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+
+def _run_level(db: str, count: int, args: argparse.Namespace, tmp: str,
+               sessions: list[subprocess.Popen[str]]) -> dict[str, Any]:
     viewers, writers = people()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    sessions = []
     outs = []
     started = time.monotonic()
     for k in range(count):
