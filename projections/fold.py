@@ -31,6 +31,7 @@ from domain.aggregates import apply_plan_change, indicator_id, unit_id
 from domain.codec import decode_event
 from domain.plan import Plan
 from projections.fold_entries import PlanFold, Record, UserInfo, total
+from projections.fold_feed import feed_records, settle
 from projections.fold_state import (
     FoldState,
     PlanRecords,
@@ -40,7 +41,7 @@ from projections.fold_state import (
     _records_decoder,
     _records_encoder,
 )
-from projections.fold_views import BUILDERS, FAST_VIEWS, KIND_NAMES, LEAN_FAST_VIEWS, LEAN_VIEWS, VIEWS
+from projections.fold_views import BUILDERS, KIND_NAMES, LEAN_VIEWS, VIEWS
 from projections.stream import UUIDS, Clocks, shared_uuid
 
 __all__ = ["LEAN_VIEWS", "STRUCTURAL", "VIEWS", "FoldState", "PlanFold", "Record", "StoredState", "UserInfo",
@@ -52,7 +53,6 @@ STRUCTURAL = (ev.UserRegistered, ev.RoleGranted, ev.RoleRevoked, ev.KeyAdded, ev
               ev.IndicatorWithdrawn, ev.TierTableChanged, ev.DeadlinesChanged, ev.PlanApproved,
               ev.DataItemsChanged)
 _STRUCTURAL = frozenset(STRUCTURAL)
-_UNSEEN: Any = object()
 
 
 class YearFold:
@@ -73,6 +73,7 @@ class YearFold:
         self._intern = sys.intern
         self._day = self._strings.setdefault
         self._filtered = not self.clocks.now
+        self._unsettled = False  # entries decoded straight from payloads are in the records
 
     # -- plans, decoded when first read ---------------------------------------------
     @property
@@ -198,50 +199,16 @@ class YearFold:
         return n
 
     def _feed_records(self, pages: Any) -> int:
-        """`feed_rows` when no plan's records are still encoded: each aggregate's record is
-        looked up once (again after any event that may change who owns what), and each
-        entry is built and appended in this loop, without a call per event."""
-        views = FAST_VIEWS if self.clocks.known_at is not None else LEAN_FAST_VIEWS
-        filtered = self._filtered
-        admits = self.clocks.admits
-        apply = self.apply
-        day_of = self._day
-        intern = self._intern
-        records: dict[Any, Record | None] = {}  # the aggregate's id as stored -> its record (None: no plan's)
-        record_of = self._record_of
-        n = 0
+        """`feed_rows` when no plan's records are still encoded (see `fold_feed`)."""
         with _no_collection():
-            for page in pages:
-                for position, originator, topic, state in page:
-                    spec = views.get(topic)
-                    if spec is None:
-                        apply(position, self._oid(originator), decode_event(topic, state))
-                        records.clear()  # the plan may have changed who owns what
-                        continue
-                    name, decode, build, corrects = spec
-                    view = decode(state)
-                    if filtered and not admits(view, False):
-                        continue
-                    record = records.get(originator, _UNSEEN)
-                    if record is _UNSEEN:
-                        record = records[originator] = record_of(originator)
-                    if record is None:
-                        continue
-                    day = view.effective
-                    entry = build(view, position, day_of(day, day), intern)
-                    entries = record.kinds.get(name)
-                    if entries is None:
-                        record.kinds[name] = [entry]
-                    else:
-                        entries.append(entry)
-                    record.last_position = position
-                    if corrects:
-                        # the first void counts (the ledger refuses a second; an imported log may not)
-                        record.voided.setdefault(entry.voided, entry)
-                if page:
-                    n += len(page)
-                    self.position = page[-1][0]
-        return n
+            return feed_records(self, pages)
+
+    def _settle(self) -> None:
+        """Decoded entries into the compact ones a checkpoint stores (see `fold_feed.settle`)."""
+        if self._unsettled:
+            with self._decoding, _no_collection():
+                settle(self._plans, self._encoded)
+            self._unsettled = False
 
     def _record_of(self, originator: Any) -> Record | None:
         """The record an aggregate's entries go into (made if need be); None if no plan owns it."""
@@ -320,6 +287,7 @@ class YearFold:
 
     # -- state as data (checkpoints, comparisons) -------------------------------------
     def state(self) -> FoldState:
+        self._settle()
         return FoldState(position=self.position, plans=self.plans, users=self.users)
 
     @classmethod
@@ -338,6 +306,7 @@ class YearFold:
         """The state as a checkpoint stores it: records still encoded are passed on as they
         are (unless events wait for them), the others encoded now."""
         plans = []
+        self._settle()
         with self._decoding:
             for plan_id, fold in self._plans.items():
                 encoded = self._encoded.get(plan_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -117,6 +118,10 @@ AnyEntry = (AssignedEntry | ProgressEntry | EvidenceEntry | SelfAssessedEntry | 
             | RemarkEntry | CorrectedEntry)
 
 
+_VERSION = attrgetter("version")
+_LATEST = attrgetter("effective", "version")  # versions differ within a record: no ties
+
+
 class Record(msgspec.Struct, array_like=True, kw_only=True):
     """The entries of one indicator (or of the unit) by kind, in version order, with voids."""
 
@@ -130,19 +135,20 @@ class Record(msgspec.Struct, array_like=True, kw_only=True):
     def valid(self, kind: str) -> list[Any]:
         """Entries of a kind that no correction voids, in the order they were recorded."""
         entries = self.kinds.get(kind, [])
-        if not self.voided:
+        voided = self.voided
+        if not voided or voided.keys().isdisjoint(map(_VERSION, entries)):  # in C: none of them voided
             return list(entries)
-        return [e for e in entries if e.version not in self.voided]
+        return [e for e in entries if e.version not in voided]
 
     def latest(self, kind: str) -> Any:
         """The latest valid entry of a kind (by effective date, then recording order)."""
-        best = None
-        for e in self.kinds.get(kind, ()):
-            if e.version in self.voided:
-                continue
-            if best is None or (e.effective, e.version) >= (best.effective, best.version):
-                best = e
-        return best
+        entries = self.kinds.get(kind)
+        if not entries:
+            return None
+        best = max(entries, key=_LATEST)  # in C; only when it is voided, look further
+        if best.version not in self.voided:
+            return best
+        return max(self.valid(kind), key=_LATEST, default=None)
 
     def entries(self) -> list[Any]:
         """Every entry, in the order it was recorded."""

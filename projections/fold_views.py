@@ -1,6 +1,11 @@
 """Building the fold's entries from events: per event kind, the entry it makes, and the
 small views a replay decodes stored events of that kind into (only the fields the entry
 needs, and the clocks' dates), skipping what the fold would throw away.
+
+A full replay decodes each stored payload straight into its entry (`ENTRY_VIEWS`: a
+struct of the entry's own fields, read from the payload's keys), so the fold builds
+nothing per event; the fold turns them into the compact entries of `fold_entries` only
+when it is saved or compared (`settled`).
 """
 
 from __future__ import annotations
@@ -109,3 +114,58 @@ def _fast(views: dict[str, tuple[type, Any, Any]]) -> dict[str, tuple[str, Any, 
 
 FAST_VIEWS = _fast(VIEWS)
 LEAN_FAST_VIEWS = _fast(LEAN_VIEWS)
+
+# the payload's key of each entry field named otherwise in the entry
+_PAYLOAD_KEYS = {"version": "originator_version", "recorded": "timestamp"}
+
+
+def _decoded_entry(entry_type: type, event_type: type) -> type:
+    """A struct with the fields of `entry_type`, in its order, read from the payload of an
+    `event_type` event (position left 0: the fold sets it). Not array-like, so it decodes
+    from the payload's keys; typed as the event types them (a Literal decodes to one
+    shared string)."""
+    info = {f.name: f for f in msgspec.structs.fields(event_type)}
+    fields: list[Any] = [("position", int, 0)]
+    for f in msgspec.structs.fields(entry_type)[1:]:
+        key = _PAYLOAD_KEYS.get(f.name, f.name)
+        source = info[key]
+        if source.default is not msgspec.NODEFAULT:
+            default: Any = msgspec.field(name=key, default=source.default)
+        elif source.default_factory is not msgspec.NODEFAULT:
+            default = msgspec.field(name=key, default_factory=source.default_factory)
+        else:
+            default = msgspec.field(name=key)
+        fields.append((f.name, source.type, default))
+    return msgspec.defstruct(f"Decoded{entry_type.__name__}", fields, kw_only=True, gc=False,
+                             namespace={"KIND": entry_type.KIND, "kind": property(lambda self: self.KIND)})
+
+
+ENTRY_TYPES: dict[type, type] = {
+    ev.Assigned: AssignedEntry, ev.ProgressReported: ProgressEntry, ev.EvidenceAttached: EvidenceEntry,
+    ev.SelfAssessed: SelfAssessedEntry, ev.TierAwarded: TierEntry, ev.Adjusted: AdjustedEntry,
+    ev.FindingRecorded: FindingEntry, ev.FindingResolved: ResolvedEntry, ev.ReportFiled: FiledEntry,
+    ev.Sealed: SealedEntry, ev.AuditRemarked: RemarkEntry, ev.Corrected: CorrectedEntry,
+}
+# decoded entry type -> the compact entry it settles into
+SETTLE: dict[type, type] = {}
+
+
+def _entry_views() -> dict[str, tuple[str, Any, bool]]:
+    """topic (current version only) -> (the entry's kind name, decoder of the payload straight
+    into its entry, whether it voids)."""
+    views = {}
+    for event_type, entry_type in ENTRY_TYPES.items():
+        decoded = _decoded_entry(entry_type, event_type)
+        SETTLE[decoded] = entry_type
+        views[event_type.topic()] = (KIND_NAMES[event_type], msgspec.json.Decoder(decoded).decode,
+                                     event_type is ev.Corrected)
+    return views
+
+
+ENTRY_VIEWS = _entry_views()
+
+
+def settled(entry: Any) -> Any:
+    """The compact entry of a decoded one (the same fields and values); others as they are."""
+    kind = SETTLE.get(type(entry))
+    return entry if kind is None else kind(*msgspec.structs.astuple(entry))

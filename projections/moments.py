@@ -67,3 +67,19 @@ def narrow(fold: YearFold, *, as_of: dt.date | None = None, upto: int | None = N
     if upto is not None:
         out.position = min(fold.position, upto)
     return out
+
+
+def earliest_since(fold: PlanFold, position: int) -> dt.date | None:
+    """The earliest effective date among the plan's entries stored after `position` (None
+    if there are none): a view as of an earlier date is unchanged by them."""
+    earliest: dt.date | None = None
+    for record in (fold.unit, *fold.indicators.values()):
+        if record.last_position <= position:
+            continue
+        for entries in record.kinds.values():
+            for entry in reversed(entries):  # in the order stored: the new ones are last
+                if entry.position <= position:
+                    break
+                if earliest is None or entry.effective < earliest:
+                    earliest = entry.effective
+    return earliest

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 import msgspec
@@ -18,6 +19,7 @@ from domain.plan import Indicator, Plan, grade_for, tier_points
 from projections.fold import PlanFold, Record, total
 
 ZERO = Decimal(0)
+_BY_PERIOD = attrgetter("period", "version")  # versions differ within a record: no ties
 CENT = Decimal("0.01")
 
 
@@ -135,13 +137,10 @@ def effective_deductions(record: Record) -> Decimal:
 
 def latest_progress(record: Record, up_to: str | None = None) -> Any:
     """The latest valid progress report (by period, then recording), up to a period."""
-    best = None
-    for e in record.valid("ProgressReported"):
-        if up_to is not None and e.period > up_to:
-            continue
-        if best is None or (e.period, e.version) >= (best.period, best.version):
-            best = e
-    return best
+    reports = record.valid("ProgressReported")
+    if up_to is not None:
+        reports = [e for e in reports if e.period <= up_to]
+    return max(reports, key=_BY_PERIOD, default=None)
 
 
 def cumulative_progress(record: Record, up_to: str | None = None) -> int:

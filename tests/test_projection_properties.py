@@ -124,9 +124,11 @@ def build(ops: list[tuple[int, str, int, int, int]]) -> list[tuple[int, Any, ev.
 
 def state(fold: YearFold) -> bytes:
     """The fold's state as comparable bytes (a set's iteration order depends on its history:
-    withdrawn indicators are compared sorted)."""
-    plans = [msgspec.structs.replace(p, withdrawn=sorted(p.withdrawn)) for p in fold.plans.values()]
-    return msgspec.msgpack.encode((list(fold.plans), plans, fold.users))
+    withdrawn indicators are compared sorted; entries as a checkpoint keeps them, however
+    they were folded)."""
+    whole = fold.state()
+    plans = [msgspec.structs.replace(p, withdrawn=sorted(p.withdrawn)) for p in whole.plans.values()]
+    return msgspec.msgpack.encode((list(whole.plans), plans, whole.users))
 
 
 def fold_all(log: list[tuple[int, Any, ev.Event]], clocks: Clocks | None = None) -> YearFold:

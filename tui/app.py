@@ -59,6 +59,11 @@ class LoadingScreen(Screen):
         yield Static(self.app.t("app.loading"), id="loading-text")  # type: ignore[attr-defined]
         yield LoadingIndicator()
 
+    def on_screen_suspend(self) -> None:
+        # out of sight for good once the ledger is shown: its animation would otherwise keep
+        # waking an idle session sixteen times a second
+        self.query(LoadingIndicator).remove()
+
 
 class JixiaoApp(App[int]):
     """绩效台账 in the terminal."""

@@ -22,7 +22,7 @@ from domain.validate import business_date
 from projections.audit import AuditTrail
 from projections.fold import PlanFold, UserInfo, YearFold
 from projections.live import LiveFold
-from projections.moments import narrow
+from projections.moments import earliest_since, narrow
 from projections.replay import replay
 from projections.standings import Standings, standings
 from projections.stream import read_at
@@ -83,10 +83,23 @@ class LedgerView:
 
     def poll(self) -> int:
         """Fold what other users recorded since (one cheap query when nothing is new)."""
+        before = self.live.position
+        shown = self.live.plan_by_id(self.plan_id) if self.plan_id is not None else None
+        shape = (shown.plan, len(shown.withdrawn), shown.approved) if shown is not None else None
         n = self.follower.poll()
         if n:
-            self._forget()
+            self._forget(kept=self._unchanged_before(before, shape))
         return n
+
+    def _unchanged_before(self, before: int, shape: Any) -> dt.date | None:
+        """The effective date before which the shown plan is as it was at `before`: views as
+        of earlier dates (the quarters of the trend, a quarter stepped to) stay right. None
+        when the plan itself changed, or nothing of it did not."""
+        shown = self.live.plan_by_id(self.plan_id) if self.plan_id is not None else None
+        if shown is None or shape != (shown.plan, len(shown.withdrawn), shown.approved):
+            return None
+        earliest = earliest_since(shown, before)
+        return earliest if earliest is not None else dt.date.max
 
     def follow(self, on_new: Any) -> None:
         """Be told at once when anyone records an event: `on_new()` is called from another
@@ -103,10 +116,20 @@ class LedgerView:
         if self.follower is not None:
             self.follower.close()
 
-    def _forget(self, *, known: bool = False) -> None:
-        # a replay as known at a past time stays right when newer events arrive
+    def _forget(self, *, known: bool = False, kept: dt.date | None = None) -> None:
+        # a replay as known at a past time stays right when newer events arrive; so does a
+        # moment of the live fold as of a date before everything new (`kept`)
+        folds = {m: f for m, f in self._folds.items()
+                 if kept is not None and m.known_at is None and m.as_of is not None and m.as_of < kept}
+        figures = {(m, self.live.position): s for (m, _), s in self._standings.items() if m in folds}
         self._folds.clear()
         self._standings.clear()
+        for moment, fold in folds.items():
+            fold.position = self.live.position  # the same records, as of the same date
+            self._folds[moment] = fold
+        for key, figure in figures.items():
+            figure.position = self.live.position
+            self._standings[key] = figure
         if known:
             self._known.clear()
         now = self.ledger.clock()

@@ -16,7 +16,7 @@ from uuid import UUID
 from domain.ports import RawRow
 from store.follow import FollowerThread
 
-PAGE = 5000
+PAGE = 10_000  # rows a fetch: the fold reads a page as fast as a raw scan does
 _AT_CHUNK = 500  # positions per `IN (...)`: well under SQLite's limit on parameters
 _HEAD = "SELECT MAX(rowid) FROM stored_events"
 
