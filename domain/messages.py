@@ -7,6 +7,7 @@ catalogue for labels; the domain's errors are rendered from this one.
 from __future__ import annotations
 
 from domain.controls import shown
+from domain.messages_year import MESSAGES as YEAR_MESSAGES
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     # plan files
@@ -409,3 +410,5 @@ CATALOGUE.update({
     "cmd.account_unchanged": ("账户 {account} 与用户 {user} 的绑定未改变",
                               "account {account} is already so for {user}"),
 })
+
+CATALOGUE.update(YEAR_MESSAGES)  # the plan's approval, meetings and follow-up

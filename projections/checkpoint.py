@@ -21,7 +21,7 @@ from projections.fold import StoredState, YearFold
 
 # Bump whenever the fold's state, its meaning or its layout changes: older checkpoints are
 # then rebuilt. 2: each plan's records encoded apart.
-PROJECTION_VERSION = 2
+PROJECTION_VERSION = 3  # 3: the plan's status, meetings and their follow-up
 FORMAT = "jixiao-checkpoint"
 
 

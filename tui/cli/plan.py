@@ -12,7 +12,7 @@ from domain.plan import Plan
 from domain.plan_io import bundled_plan, bundled_plan_text, check_plan_size, dump_toml, load_plan, write_plan
 from domain.rules import check
 from projections.plan_tree import TREE_HEADERS, plan_rows, plan_summary, plan_tree
-from tui.cli import plan_import
+from tui.cli import plan_approval, plan_import
 from tui.cli.common import destination_of, lang_of, ledger_plan
 from tui.cli.output import deliver, render_table, to_json
 
@@ -51,6 +51,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
     plan_import.register(psub, common)
+    plan_approval.register(psub, common)
 
 
 def _lang(args: argparse.Namespace) -> str:
