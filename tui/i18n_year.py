@@ -28,8 +28,6 @@ YEAR_LABELS: dict[str, tuple[str, str]] = {
     "f.due": ("完成期限", "Due"),
     "hint.attendees": ("人员账号，以“；”分隔", "user ids, separated by ;"),
     "hint.channels": ("以“；”分隔", "separated by ;"),
-    "hint.meeting": ("如 2021年第9次局务会；会议记录中为会议类型",
-                     "e.g. the bureau meeting; for a meeting record: its kind"),
     "opt.quarterly-analysis": ("季度分析会", "quarterly analysis meeting"),
     "opt.half-year": ("半年汇报会", "half-year report meeting"),
     "opt.year-end": ("年终总结会", "year-end summary meeting"),
@@ -49,11 +47,10 @@ YEAR_LABELS: dict[str, tuple[str, str]] = {
     "ev.matter": ("事项", "Matter"),
     "ev.due": ("完成期限", "Due"),
     "ev.note": ("备注", "Note"),
-    # the follow-up's status
-    "fu.open": ("未办结", "open"),
-    "fu.late": ("逾期未办结", "late, open"),
-    "fu.done": ("按期办结", "done on time"),
-    "fu.done_late": ("逾期办结", "done late"),
+    # the overview
+    "st.plan_status": ("方案", "Plan"),
+    "st.follow_ups": ("会议决定事项：未办结 {n} 项，逾期 {late} 项", "Meeting items: {n} open, {late} late"),
+    "st.no_follow_ups": ("没有未办结的事项", "no open items"),
 }
 
 YEAR_KINDS: dict[str, tuple[str, str]] = {
