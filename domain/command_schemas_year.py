@@ -22,7 +22,7 @@ class SubmitPlan(Command, kw_only=True):
 
     meeting: Annotated[Name, facts(help="the meeting that deliberated it, e.g. 2021年第9次局务会")]
     meeting_date: Annotated[Day, facts(help="the day of that meeting YYYY-MM-DD")]
-    date: Annotated[Day, facts(help="the day submitted YYYY-MM-DD")]
+    date: Annotated[Day, facts(flags=("--date", "--effective"), help="the day submitted YYYY-MM-DD")]
     reason: Annotated[Reason, facts(help="why (required for a resubmission)")] = ""
 
     kind = "submit_plan"
@@ -39,7 +39,7 @@ class ApprovePlan(Command, kw_only=True):
 
     approval: Annotated[Name, facts(flags=("--reference", "--approval"),
                                     help="the approval's document number, e.g. 安人社绩〔2021〕45号")]
-    date: Annotated[Day, facts(help="the day approved YYYY-MM-DD")]
+    date: Annotated[Day, facts(flags=("--date", "--effective"), help="the day approved YYYY-MM-DD")]
     approver: Annotated[Name, facts(help="who approved it (default 县人社局)")] = "县人社局"
     reason: Reason = ""
 
@@ -56,7 +56,7 @@ class PublishPlan(Command, kw_only=True):
     """The approved plan published by its notice (印发)."""
 
     notice: Annotated[Name, facts(help="the notice's number, e.g. 安科〔2021〕12号")]
-    date: Annotated[Day, facts(help="the day published YYYY-MM-DD")]
+    date: Annotated[Day, facts(flags=("--date", "--effective"), help="the day published YYYY-MM-DD")]
     openness: ev.Openness = "主动公开"
     channels: Annotated[tuple[Name, ...],
                         facts(flags=("--channel",), help="where it was made public (repeatable)")] = ()
@@ -75,7 +75,7 @@ class RecordMeeting(Command, kw_only=True):
     """A 季度分析会, 半年汇报会 or 年终总结会: when, who attended, the minutes."""
 
     meeting: Annotated[ev.MeetingKind, facts(flags=("--kind",))]
-    date: Annotated[Day, facts(help="the day held YYYY-MM-DD")]
+    date: Annotated[Day, facts(flags=("--date", "--effective"), help="the day held YYYY-MM-DD")]
     attendees: Annotated[tuple[Annotated[Id, facts(ref="user")], ...],
                          facts(flags=("--attendee",), required=True, help="a person of the plan (repeatable)")] = ()
     subject: Annotated[Name, facts(flags=("--title", "--subject"), help="the meeting's name")] = ""

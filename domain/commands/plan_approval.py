@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import get_args
+from typing import Any, get_args
 
 from domain import events as ev
 from domain import validate as v
@@ -19,7 +19,7 @@ class PlanApprovalCommands(LedgerContext):
     """局务会审议后报审, 县人社局审核批复, 印发公开."""
 
     def _plan_step(self, actor: str, command: str, effective: dt.date | None, reason: str,
-                   source: str) -> tuple[PlanAggregate, dict[str, object]]:
+                   source: str) -> tuple[PlanAggregate, dict[str, Any]]:
         directory = self.directory()
         user = self.user(directory, actor)
         state = self.plan_state(self.plan_id(directory))
@@ -42,9 +42,9 @@ class PlanApprovalCommands(LedgerContext):
             if status.submissions and not reason.strip():
                 raise fail("plan.resubmit_reason", date=status.submitted)
             held = v.effective_date(meeting_date, self.clock(), state.plan.year)
-            if held > env["effective"]:  # type: ignore[operator]
+            if held > env["effective"]:
                 raise fail("plan.meeting_after", actual=held, allowed=env["effective"])
-            state.trigger(ev.PlanSubmitted, meeting=meeting, meeting_date=held, **env)  # type: ignore[arg-type]
+            state.trigger(ev.PlanSubmitted, meeting=meeting, meeting_date=held, **env)
             return [state]
 
         return self.run(decide, actor=actor, what="submit_plan")[0]
@@ -62,9 +62,9 @@ class PlanApprovalCommands(LedgerContext):
                 raise fail("plan.not_submitted")
             if status.stage != "submitted":
                 raise fail("plan.already_approved", date=status.approved, approval=status.approval)
-            if status.submitted and env["effective"] < status.submitted:  # type: ignore[operator]
+            if status.submitted and env["effective"] < status.submitted:
                 raise fail("plan.approved_before", actual=env["effective"], allowed=status.submitted)
-            state.trigger(ev.PlanApproved, approval=approval, approver=approver, **env)  # type: ignore[arg-type]
+            state.trigger(ev.PlanApproved, approval=approval, approver=approver, **env)
             return [state]
 
         return self.run(decide, actor=actor, what="approve_plan")[0]
@@ -86,10 +86,10 @@ class PlanApprovalCommands(LedgerContext):
                 raise fail("plan.already_published", date=status.published, notice=status.notice)
             if status.stage != "approved":
                 raise fail("plan.not_approved")
-            if status.approved and env["effective"] < status.approved:  # type: ignore[operator]
+            if status.approved and env["effective"] < status.approved:
                 raise fail("plan.published_before", actual=env["effective"], allowed=status.approved)
             state.trigger(ev.PlanPublished, notice=notice, openness=openness, channels=list(channels),
-                          **env)  # type: ignore[arg-type]
+                          **env)
             return [state]
 
         return self.run(decide, actor=actor, what="publish_plan")[0]
