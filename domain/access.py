@@ -21,7 +21,9 @@ SECTION_BOUND: Final = frozenset({"clerk", "section_head"})
 PERMISSIONS: Final[dict[str, tuple[str, ...]]] = {
     "load_plan": ("office", "leader", "admin"),
     "change_plan": ("office", "leader"),
-    "approve_plan": ("leader",),
+    "submit_plan": ("office", "leader"),  # after the 局务会审议
+    "approve_plan": ("performance_office", "admin"),  # 县人社局's approval, recorded by its assessor
+    "publish_plan": ("office",),  # the notice is issued by the office (印发)
     "assign": ("office", "leader"),
     "report_progress": ("clerk", "section_head"),
     "attach_evidence": ("clerk", "section_head"),
@@ -37,6 +39,8 @@ PERMISSIONS: Final[dict[str, tuple[str, ...]]] = {
     "manage_users": ("admin",),
     "set_contact": ("office", "admin"),
     "internal_evaluation": ("leader", "office"),
+    "record_meeting": ("office", "leader"),
+    "complete_follow_up": ("section_head", "clerk", "office", "leader"),
 }
 
 # which event kind each command writes (for corrections: who may void what)
@@ -54,6 +58,9 @@ COMMAND_OF_KIND: Final[dict[str, str]] = {
     "SectionRated": "internal_evaluation",
     "StaffRated": "internal_evaluation",
     "InternalResultsLocked": "internal_evaluation",
+    "MeetingRecorded": "record_meeting",
+    "DecisionRecorded": "record_meeting",
+    "FollowUpCompleted": "complete_follow_up",
 }
 
 ROLE_NAMES: Final = {

@@ -22,6 +22,7 @@ import msgspec
 
 from domain import events as ev
 from domain.plan import Indicator, Plan
+from domain.plan_status import PlanStatus, advance
 
 NS = uuid5(NAMESPACE_URL, "jixiao")
 DIRECTORY_ID = uuid5(NS, "directory")
@@ -150,6 +151,7 @@ class PlanAggregate(Aggregate):
         self.plan: Plan | None = None
         self.withdrawn: set[str] = set()
         self.approved = False
+        self.status = PlanStatus()  # submitted, approved, published (frozen: replaced, never changed)
 
     def _copy_state(self) -> None:
         self.withdrawn = set(self.withdrawn)
@@ -162,6 +164,7 @@ class PlanAggregate(Aggregate):
                 self.withdrawn.add(event.indicator_id)
             case ev.PlanApproved():
                 self.approved = True
+        self.status = advance(self.status, event)
 
 
 def apply_plan_change(plan: Plan | None, event: ev.Event) -> Plan | None:
@@ -270,10 +273,12 @@ class UnitAggregate(RecordAggregate):
     def __init__(self, aggregate_id: UUID) -> None:
         super().__init__(aggregate_id)
         self.filed: dict[tuple[str, str, str], list[int]] = {}  # (report, period, section) -> versions
+        self.completions: dict[int, int] = {}  # version of a completion -> the decision's version
 
     def _copy_state(self) -> None:
         super()._copy_state()
         self.filed = {k: list(v) for k, v in self.filed.items()}
+        self.completions = dict(self.completions)
 
     def apply(self, event: ev.Event) -> None:
         super().apply(event)
@@ -282,10 +287,16 @@ class UnitAggregate(RecordAggregate):
                 event.originator_version)
         elif isinstance(event, ev.Sealed) and event.signature:
             self.last_signed = event.timestamp
+        elif isinstance(event, ev.FollowUpCompleted):
+            self.completions[event.originator_version] = event.decision
 
     def has_filed(self, report: str, period: str, section: str) -> bool:
         """Whether a filing of this report (period, section) is in force."""
         return any(v not in self.voided for v in self.filed.get((report, period, section), ()))
+
+    def completed(self, decision: int) -> bool:
+        """Whether a valid completion of the decision is recorded."""
+        return any(d == decision and v not in self.voided for v, d in self.completions.items())
 
 
 class IndicatorAggregate(RecordAggregate):

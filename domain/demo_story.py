@@ -77,9 +77,7 @@ class YearStory(OfficeWork):
             moment = at(self.day(9, 16) + dt.timedelta(days=n * 8 // len(list(plan.walk()))),
                         9 + n % 8, (7 * n) % 60)
             self.add(moment, self._assign(ind), f"assign {ind.id}")
-        approval = f"安人社绩〔{self.y}〕{self.rng.randint(20, 90)}号"
-        self.add(at(self.day(9, 28), 10, 30), lambda: lg.approve_plan(
-            who["linliyan"], approval, reason="县人社局审核批复", source="demo"), "approve")
+        self._approval()
 
         finals = {ind.id: (100 if self.rng.random() < 0.85 else self.rng.choice((80, 85, 90, 95)))
                   for ind, _ in leaves}
@@ -101,6 +99,7 @@ class YearStory(OfficeWork):
         self.office_forms()
         self._filings()
         self.internal_year()
+        self._meetings(leaves)
         self._corrections(leaves)
         self._findings(leaves)
         self._adjustments(leaves)
@@ -117,6 +116,57 @@ class YearStory(OfficeWork):
         self.add(self.when(self.day(12, 15), hours=(15, 16)), lambda: lg.audit_remark(
             who["gongfuan"], "已审阅第三季度以来的分值变动记录，未发现异常。", source="demo"), "remark")
         return self.actions
+
+    def _approval(self) -> None:
+        """局务会审议, 县人社局审核批复, 印发 as 安科〔year〕12号 (此件主动公开)."""
+        lg, who = self.ledger, self.who
+        approval = f"安人社绩〔{self.y}〕{self.rng.randint(20, 90)}号"
+        self.add(at(self.day(9, 24), 16, 10), lambda: lg.submit_plan(
+            who["office"], meeting=f"{self.y}年第9次局务会", meeting_date=self.day(9, 23),
+            effective=self.day(9, 24), source="demo"), "submit")
+        self.add(at(self.day(9, 28), 10, 30), lambda: lg.approve_plan(
+            "perf_office", approval, effective=self.day(9, 28), reason="县人社局审核批复", source="demo"), "approve")
+        self.add(at(self.day(9, 30), 11, 0), lambda: lg.publish_plan(
+            who["office"], notice=f"安科〔{self.y}〕12号", openness="主动公开", channels=("单位门户网站", "政务公开栏"),
+            effective=self.day(9, 30), source="demo"), "publish")
+
+    def _meetings(self, leaves: list[tuple[Indicator, Indicator | None]]) -> None:
+        """The half-year, quarterly and year-end meetings, with their notices and the items
+        followed up (one of the year-end meeting's is still open)."""
+        lg, who = self.ledger, self.who
+        leadership = [who["linliyan"], who["yujunwei"], who["tangjinlong"], who["office"]]
+        attendees = (*leadership, *self.heads.values())
+        # no random draw here: the rest of the year's draws stay as they were
+        slow = next((i for i, _ in leaves if i.section == "center"), leaves[0][0])
+        meetings = [  # kind, day, minutes, decisions: (kind, matter, indicator, section, person, due, done)
+            ("half-year", self.day(9, 29), "听取各股室上半年绩效目标落实情况汇报，部署下半年工作。",
+             [("notice", "通报上半年绩效目标完成情况", "", "", "", None, None)]),
+            ("quarterly-analysis", self.day(10, 13), "分析第三季度各项指标进度，生产力促进中心季度报表逾期报送。",
+             [("notice", "通报第三季度指标进度", "", "", "", None, None),
+              ("rectification", f"{slow.id} 进度滞后，限期整改", slow.id, "", self.heads["center"],
+               self.day(10, 31), self.day(10, 28)),
+              ("accountability", "第三季度报表逾期报送，责成说明原因", "", "center", self.heads["center"],
+               self.day(10, 20), self.day(10, 22))]),
+            ("year-end", self.day(1, 6, 1), "总结全年绩效评估工作，研究察访核验问题整改。",
+             [("rectification", "察访核验问题整改台账归档", "", "office", self.liaisons["office"],
+               self.day(1, 31, 1), None)]),
+        ]
+        for n, (kind, day, minutes, decisions) in enumerate(meetings):
+            name = f"meeting{n}"
+            self.add(at(day, 15, 0), lambda kind=kind, day=day, minutes=minutes, name=name: self.remember(name)(
+                lg.record_meeting(who["office"], kind, held=day, attendees=attendees, minutes=minutes,
+                                  source="demo")), f"meeting {kind}")
+            for m, (decision, matter, indicator, section, person, due, done) in enumerate(decisions):
+                item = f"{name}.{m}"
+                self.add(at(day, 16, m), lambda name=name, item=item, decision=decision, matter=matter,
+                         indicator=indicator, section=section, person=person, due=due: self.remember(item)(
+                    lg.record_decision(who["office"], self.positions[name], decision, matter=matter,
+                                       indicator=indicator, section=section, person=person, due=due,
+                                       source="demo")), f"decision {decision}")
+                if done is not None:
+                    self.add(at(done, 11, 0), lambda item=item, person=person, done=done: lg.complete_follow_up(
+                        person, self.positions[item], note="已按会议要求落实", effective=done, source="demo"),
+                        f"done {item}")
 
     def _quarter_end(self, q: str) -> dt.date:
         n = int(q[1])

@@ -29,7 +29,12 @@ KIND_LABELS: dict[str, str] = {
     "IndicatorWithdrawn": "撤销指标",
     "TierTableChanged": "修订定档分值表",
     "DeadlinesChanged": "修订报送节点",
+    "PlanSubmitted": "方案报审",
     "PlanApproved": "方案批复",
+    "PlanPublished": "方案印发",
+    "MeetingRecorded": "会议记录",
+    "DecisionRecorded": "会议决定",
+    "FollowUpCompleted": "事项办结",
     "Assigned": "责任分解",
     "ProgressReported": "报送进度",
     "EvidenceAttached": "上传佐证",
@@ -52,6 +57,11 @@ KIND_LABELS: dict[str, str] = {
     "DataItemsChanged": "修订数据采集表",
 }
 
+MEETING_LABELS = {"quarterly-analysis": "季度分析会", "half-year": "半年汇报会", "year-end": "年终总结会"}
+MEETING_LABELS_EN = {"quarterly-analysis": "quarterly analysis meeting", "half-year": "half-year report meeting",
+                     "year-end": "year-end summary meeting"}
+DECISION_LABELS = {"notice": "通报", "accountability": "问责", "rectification": "整改"}
+DECISION_LABELS_EN = {"notice": "notice", "accountability": "accountability", "rectification": "rectification"}
 ADJUSTMENT_LABELS = {"bonus": "加分", "deduction": "扣分", "veto": "一票否决"}
 OUTCOME_LABELS = {"rectified": "已整改", "appeal-upheld": "申诉成立", "appeal-rejected": "申诉驳回"}
 SOURCE_LABELS = {"city-on-county": "市对县", "county-on-unit": "县对单位", "internal": "内部"}
@@ -209,8 +219,26 @@ def summary(event: ev.Event, names: dict[str, str] | None = None, lang: str = "z
             return w.list.join(t.name for t in event.tiers)
         case ev.DeadlinesChanged():
             return w.list.join(f"{d.name} {d.due}" for d in event.deadlines)
+        case ev.PlanSubmitted():
+            return (f"submitted after {event.meeting} of {event.meeting_date}" if en
+                    else f"{event.meeting}（{event.meeting_date}）审议后报审")
         case ev.PlanApproved():
-            return event.approval
+            return f"{event.approver} {event.approval}".strip()
+        case ev.PlanPublished():
+            return f"{event.notice} {event.openness}" if not en else f"published as {event.notice}, {event.openness}"
+        case ev.MeetingRecorded():
+            kind = (MEETING_LABELS_EN if en else MEETING_LABELS).get(event.meeting, event.meeting)
+            people = w.list.join(name(p) for p in event.attendees)
+            text = f"{kind} {event.title}".rstrip() + (f" ({people})" if en else f"（{people}）")
+            return f"{text}{w.colon}{_clip(event.minutes, 50)}" if event.minutes else text
+        case ev.DecisionRecorded():
+            kind = (DECISION_LABELS_EN if en else DECISION_LABELS).get(event.decision, event.decision)
+            who = w.sep.join(x for x in (event.indicator_id, name(event.section), name(event.person),
+                                         str(event.due or "")) if x)
+            return f"v{event.meeting} {kind}{w.colon}{_clip(event.matter, 50)}" + (f" [{who}]" if who else "")
+        case ev.FollowUpCompleted():
+            text = f"v{event.decision} " + ("done" if en else "办结")
+            return f"{text}{w.colon}{_clip(event.note, 60)}" if event.note else text
         case ev.Assigned():
             section, leader, handler, liaison, due = w.duty
             parts = [f"{section} {name(event.section)}", f"{leader} {name(event.leader)}",

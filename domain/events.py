@@ -135,8 +135,29 @@ class DataItemsChanged(Event, frozen=True):
     items: list[DataItem]
 
 
+class PlanSubmitted(Event, frozen=True):
+    """The plan put before the 局务会 and submitted for approval (effective: the day submitted)."""
+
+    meeting: str  # the meeting that deliberated it, e.g. 2021年第9次局务会
+    meeting_date: dt.date
+
+
 class PlanApproved(Event, frozen=True):
+    """The plan approved (审核批复), effective the day of the approval."""
+
     approval: str = ""  # e.g. the document number of the 县人社局 approval
+    approver: str = ""  # who approved it (县人社局); empty in entries written before it was kept
+
+
+Openness = Literal["主动公开", "依申请公开", "不予公开"]
+
+
+class PlanPublished(Event, frozen=True):
+    """The plan published by its notice (印发), effective the day published."""
+
+    notice: str  # the notice's document number, e.g. 安科〔2021〕12号
+    openness: Openness = "主动公开"
+    channels: list[str] = []  # where it was made public (门户网站, 政务公开栏 ...)
 
 
 # -- an indicator's year ---------------------------------------------------------------
@@ -216,6 +237,40 @@ class ReportFiled(Event, frozen=True):
     digest: str = ""  # SHA-256 of the content filed
     content: str = ""  # the report as filed (JSON), so it can be shown exactly later
     resubmission: bool = False  # filed again (with its reason) after an earlier filing
+
+
+# -- meetings (季度分析会、半年汇报会、年终总结会) and their follow-up ------------------------------
+MeetingKind = Literal["quarterly-analysis", "half-year", "year-end"]
+DecisionKind = Literal["notice", "accountability", "rectification"]  # 通报 / 问责 / 整改
+
+
+class MeetingRecorded(Event, frozen=True):
+    """A meeting held (effective: the day held), its attendees and minutes."""
+
+    meeting: MeetingKind
+    title: str = ""
+    attendees: list[str] = []  # people of the plan (user ids)
+    minutes: str = ""
+
+
+class DecisionRecorded(Event, frozen=True):
+    """A decision of a meeting: a notice (通报), or an item followed up to its completion."""
+
+    meeting: int  # the version of the meeting on the same aggregate
+    decision: DecisionKind
+    matter: str
+    indicator_id: str = ""
+    section: str = ""
+    person: str = ""
+    due: dt.date | None = None
+
+
+class FollowUpCompleted(Event, frozen=True):
+    """A decision's follow-up done (effective: the day it was completed)."""
+
+    decision: int  # the version of the decision on the same aggregate
+    note: str = ""
+    section: str = ""
 
 
 class Sealed(Event, frozen=True):
@@ -300,6 +355,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     Sealed, AuditRemarked, Corrected,
     BonusPoolSet, InternalMethodSet, SectionRated, StaffRated, InternalResultsLocked,
     AccountBound, AccountUnbound, ContactChanged, DataItemsChanged, ImportedUnverified,
+    PlanSubmitted, PlanPublished, MeetingRecorded, DecisionRecorded, FollowUpCompleted,
 )
 
 SCORE_KINDS = frozenset({"TierAwarded", "Adjusted", "FindingRecorded", "FindingResolved",

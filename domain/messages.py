@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from domain.controls import shown
 from domain.messages_trust import TRUST
+from domain.messages_year import MESSAGES as YEAR_MESSAGES
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     # plan files
@@ -450,3 +451,4 @@ CATALOGUE.update({
                        "the plan's time_zone is not a time zone: {actual} (an IANA name such as Asia/Shanghai)"),
 })
 CATALOGUE.update(TRUST)
+CATALOGUE.update(YEAR_MESSAGES)  # the plan's approval, meetings and follow-up

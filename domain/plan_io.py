@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import tomllib
 import zipfile
+from collections.abc import Sequence
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -108,12 +109,13 @@ def dump_toml(plan: Plan) -> str:
     return tomli_w.dumps(data, multiline_strings=False)
 
 
-def write_plan(plan: Plan, path: str | Path, fmt: str) -> None:
+def write_plan(plan: Plan, path: str | Path, fmt: str, extra: Sequence[tuple[str, list[list[Any]]]] = ()) -> None:
+    """Write the plan as TOML or Excel; `extra` sheets (name, rows) go into a workbook beside it."""
     path = Path(path)
     if fmt == "xlsx":
         from domain.plan_xlsx import write_xlsx  # openpyxl only when a workbook is written
 
-        write_xlsx(plan, path)
+        write_xlsx(plan, path, extra)
     else:
         path.write_text(dump_toml(plan), encoding="utf-8")
 

@@ -43,9 +43,14 @@ from domain.plan_xlsx_parse import (
 )
 
 
-def write_xlsx(plan: Plan, path: str | Path) -> None:
-    """Write the plan as an Excel workbook; reading it back gives an equal Plan."""
+def write_xlsx(plan: Plan, path: str | Path, extra: Sequence[tuple[str, list[list[Any]]]] = ()) -> None:
+    """Write the plan as an Excel workbook; reading it back gives an equal Plan. `extra`
+    sheets (name, rows) are added after the plan's own (the reader ignores them)."""
     workbook = _workbook(plan)
+    for name, rows in extra:
+        ws = workbook.create_sheet(name)
+        for row in rows:
+            ws.append(row)
     try:
         workbook.save(str(path))
     except OSError as exc:

@@ -20,7 +20,8 @@ from domain.ports import CheckpointStore, LogReader
 from projections.fold import StoredState, YearFold
 
 # Bump whenever the fold's state, its meaning or its layout changes: older checkpoints are
-# then rebuilt. 2: each plan's records encoded apart. 3: people's telephone numbers.
+# then rebuilt. 2: each plan's records encoded apart. 3: the plan's status, meetings and their
+# follow-up, people's telephone numbers.
 PROJECTION_VERSION = 3
 FORMAT = "jixiao-checkpoint"
 

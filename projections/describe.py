@@ -4,7 +4,11 @@ in `domain.describe`, beside the events, since the store writes each event's aud
 
 from domain.describe import (  # noqa: F401 - the names the read side imports from here
     ADJUSTMENT_LABELS,
+    DECISION_LABELS,
+    DECISION_LABELS_EN,
     KIND_LABELS,
+    MEETING_LABELS,
+    MEETING_LABELS_EN,
     OUTCOME_LABELS,
     OUTCOME_LABELS_EN,
     QUARTERS,

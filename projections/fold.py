@@ -30,6 +30,7 @@ from domain import events as ev
 from domain.aggregates import apply_plan_change, indicator_id, unit_id
 from domain.codec import decode_event
 from domain.plan import Plan
+from domain.plan_status import advance
 from projections.fold_entries import PlanFold, Record, UserInfo, total
 from projections.fold_feed import feed_records, settle
 from projections.fold_state import (
@@ -51,7 +52,7 @@ STRUCTURAL = (ev.UserRegistered, ev.RoleGranted, ev.RoleRevoked, ev.KeyAdded, ev
               ev.AccountBound, ev.AccountUnbound, ev.ContactChanged,
               ev.PlanRegistered, ev.PlanLoaded, ev.IndicatorAdded, ev.IndicatorRevised,
               ev.IndicatorWithdrawn, ev.TierTableChanged, ev.DeadlinesChanged, ev.PlanApproved,
-              ev.DataItemsChanged)
+              ev.DataItemsChanged, ev.PlanSubmitted, ev.PlanPublished)
 _STRUCTURAL = frozenset(STRUCTURAL)
 
 
@@ -277,6 +278,7 @@ class YearFold:
                     fold.withdrawn.add(event.indicator_id)
                 if isinstance(event, ev.PlanApproved):
                     fold.approved = True
+                fold.status = advance(fold.status, event)
                 if fold.plan is not None:
                     self._own(fold)
 
@@ -316,7 +318,7 @@ class YearFold:
                 records = encoded.records if encoded is not None else msgspec.Raw(
                     _records_encoder.encode(PlanRecords(fold.indicators, fold.unit)))
                 plans.append(StoredPlan(plan_id=plan_id, plan=fold.plan, withdrawn=fold.withdrawn,
-                                        approved=fold.approved, records=records,
+                                        approved=fold.approved, status=fold.status, records=records,
                                         owned=_owned(fold) if fold.plan is not None else {}))
         return StoredState(position=self.position, users=self.users, plans=plans)
 
@@ -330,7 +332,7 @@ class YearFold:
         for stored in state.plans:
             plan = fold._plans[stored.plan_id] = PlanFold(
                 plan_id=stored.plan_id, plan=stored.plan, withdrawn=stored.withdrawn,
-                approved=stored.approved, indicators={}, unit=Record(kinds={}, voided={}))
+                approved=stored.approved, status=stored.status, indicators={}, unit=Record(kinds={}, voided={}))
             fold._encoded[stored.plan_id] = _Encoded(stored.records)
             if plan.plan is not None:
                 fold._own(plan, stored.owned)  # stored: no hashing of ids at start-up

@@ -17,6 +17,7 @@ from uuid import UUID
 import msgspec
 
 from domain.plan import Plan
+from domain.plan_status import PlanStatus
 
 
 # -- entries: one per voidable event, typed by kind ---------------------------------------
@@ -113,9 +114,29 @@ class CorrectedEntry(Entry, tag=12):
     voided_kind: str
 
 
+class MeetingEntry(Entry, tag=13):
+    KIND: ClassVar[str] = "MeetingRecorded"
+    meeting: str
+
+
+class DecisionEntry(Entry, tag=14):
+    KIND: ClassVar[str] = "DecisionRecorded"
+    meeting: int  # the meeting's version
+    decision: str
+    indicator: str
+    section: str
+    person: str
+    due: dt.date | None
+
+
+class FollowUpEntry(Entry, tag=15):
+    KIND: ClassVar[str] = "FollowUpCompleted"
+    decision: int  # the decision's version
+
+
 AnyEntry = (AssignedEntry | ProgressEntry | EvidenceEntry | SelfAssessedEntry | TierEntry
             | AdjustedEntry | FindingEntry | ResolvedEntry | FiledEntry | SealedEntry
-            | RemarkEntry | CorrectedEntry)
+            | RemarkEntry | CorrectedEntry | MeetingEntry | DecisionEntry | FollowUpEntry)
 
 
 _VERSION = attrgetter("version")
@@ -163,6 +184,7 @@ class PlanFold(msgspec.Struct, kw_only=True):
     plan: Plan | None = None
     withdrawn: set[str] = set()
     approved: bool = False
+    status: PlanStatus = PlanStatus()  # submitted, approved, published
     indicators: dict[str, Record] = {}
     unit: Record = msgspec.field(default_factory=Record)
 

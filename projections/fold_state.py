@@ -11,6 +11,7 @@ from uuid import UUID
 import msgspec
 
 from domain.plan import Plan
+from domain.plan_status import PlanStatus
 from projections.fold_entries import PlanFold, Record, UserInfo
 
 
@@ -36,6 +37,7 @@ class StoredPlan(msgspec.Struct, kw_only=True):
     plan: Plan | None = None
     withdrawn: set[str] = set()
     approved: bool = False
+    status: PlanStatus = PlanStatus()
     owned: dict[UUID, str]  # aggregate id -> its indicator ("" for the unit): see `_owned`
     records: msgspec.Raw
 

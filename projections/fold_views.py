@@ -19,9 +19,12 @@ from projections.fold_entries import (
     AdjustedEntry,
     AssignedEntry,
     CorrectedEntry,
+    DecisionEntry,
     EvidenceEntry,
     FiledEntry,
     FindingEntry,
+    FollowUpEntry,
+    MeetingEntry,
     ProgressEntry,
     RemarkEntry,
     ResolvedEntry,
@@ -57,6 +60,11 @@ def _entry_builders() -> dict[type, Any]:
         ev.AuditRemarked: lambda e, p, d, i: RemarkEntry(p, e.originator_version, d),
         ev.Corrected: lambda e, p, d, i: CorrectedEntry(
             p, e.originator_version, d, e.voided, i(e.voided_kind)),
+        ev.MeetingRecorded: lambda e, p, d, i: MeetingEntry(p, e.originator_version, d, i(e.meeting)),
+        ev.DecisionRecorded: lambda e, p, d, i: DecisionEntry(
+            p, e.originator_version, d, e.meeting, i(e.decision), i(e.indicator_id), i(e.section), i(e.person),
+            e.due),
+        ev.FollowUpCompleted: lambda e, p, d, i: FollowUpEntry(p, e.originator_version, d, e.decision),
     }
 
 
@@ -79,6 +87,9 @@ VIEW_FIELDS: dict[type, tuple[str, ...]] = {
     ev.Sealed: (),
     ev.AuditRemarked: (),
     ev.Corrected: ("voided", "voided_kind"),
+    ev.MeetingRecorded: ("meeting",),
+    ev.DecisionRecorded: ("meeting", "decision", "indicator_id", "section", "person", "due"),
+    ev.FollowUpCompleted: ("decision",),
 }
 
 

@@ -14,8 +14,11 @@ from decimal import Decimal
 import msgspec
 
 from domain import events as ev
+from domain.plan_status import PlanStatus
 from projections.describe import ADJUSTMENT_LABELS, OUTCOME_LABELS, SOURCE_LABELS, points
 from projections.fold import PlanFold, YearFold
+from projections.follow_ups import FollowUp, Meeting, follow_ups, meetings
+from projections.self_inspection_year import basis_line, meetings_markdown
 from projections.standings import Assessed, Standings, finding_outcome, latest_progress, standings
 from projections.work_ledger import Reader, people_names, section_names
 
@@ -89,6 +92,9 @@ class SelfInspection(msgspec.Struct, kw_only=True):
     adjustments: list[AdjustmentLine]
     lagging: list[tuple[str, str, int, str, str]]  # id, name, percent, problems, next steps
     self_assessed: Assessed = Assessed(total=Decimal(0), grade="")  # the unit's own assessment (自评)
+    plan_status: PlanStatus = PlanStatus()  # submitted, approved, published
+    meetings: list[Meeting] = []
+    follow_ups: list[FollowUp] = []
 
 
 def self_inspection(year: YearFold, fold: PlanFold, read: Reader, *, today: dt.date) -> SelfInspection:
@@ -175,7 +181,9 @@ def self_inspection(year: YearFold, fold: PlanFold, read: Reader, *, today: dt.d
     return SelfInspection(unit=plan.unit, year=plan.year, title=f"{plan.unit}{plan.year}年度绩效评估自查报告",
                           as_of=year.clocks.as_of, known_at=year.clocks.known_at, standings=s,
                           categories=categories, findings=findings, adjustments=adjustments,
-                          lagging=lagging, self_assessed=s.self_assessed)
+                          lagging=lagging, self_assessed=s.self_assessed, plan_status=fold.status,
+                          meetings=meetings(year, fold, read),
+                          follow_ups=follow_ups(year, fold, read, today=year.clocks.as_of or today))
 
 
 def _veto_why(r: SelfInspection) -> str:
@@ -196,7 +204,7 @@ def markdown(r: SelfInspection) -> str:
     moment = f"截至 {r.as_of}" if r.as_of else "截至报告生成时"
     if r.known_at:
         moment += f"，以 {r.known_at:%Y-%m-%d %H:%M} UTC 前的记录为准"
-    out += [f"（{moment}）", ""]
+    out += [f"（{moment}）", "", basis_line(f"{r.unit}{r.year}年度绩效评估工作方案", r.plan_status), ""]
     n_first = sum(1 for i in s.indicators if i.level == 1)
     n_second = sum(1 for i in s.indicators if i.level == 2)
     leaves = [line for c in r.categories for line in c.lines if not line.withdrawn]
@@ -288,4 +296,5 @@ def markdown(r: SelfInspection) -> str:
     for ind, name, percent, problems, steps in r.lagging:
         out.append(f"- {ind} {_cell(name)}：完成 {percent}%。存在问题：{_cell(problems)}；下步措施：{_cell(steps)}。")
     out.append("")
+    out += meetings_markdown(r.meetings, r.follow_ups, _cell)
     return "\n".join(out)

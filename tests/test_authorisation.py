@@ -68,7 +68,11 @@ MATRIX: dict[str, tuple[bool, ...]] = {
     "add_key":                (Y, N, N, N, N, N, N),
     "revoke_key":             (Y, N, N, N, N, N, N),
     "change_plan":            (N, Y, Y, N, N, N, N),
-    "approve_plan":           (N, Y, N, N, N, N, N),
+    "submit_plan":            (N, Y, Y, N, N, N, N),
+    "approve_plan":           (Y, N, N, N, N, N, Y),
+    "record_meeting":         (N, Y, Y, N, N, N, N),
+    "record_decision":        (N, Y, Y, N, N, N, N),
+    "complete_follow_up":     (N, Y, Y, Y, Y, N, N),
     "load_plan":              (Y, Y, Y, N, N, N, N),
 }
 
@@ -117,7 +121,14 @@ COMMANDS: dict[str, Command] = {
     "change_plan": lambda lg, who, at: lg.change_plan(
         who, ev.TierTableChanged, reason="调整定档",
         tiers=[Tier(name="一档", share=1), Tier(name="二档", share=0.8), Tier(name="未完成", share=0)]),
+    "submit_plan": lambda lg, who, at: lg.submit_plan(
+        who, meeting="2021年第10次局务会", meeting_date=dt.date(2021, 9, 26), reason="修订后重新报审"),
     "approve_plan": lambda lg, who, at: lg.approve_plan(who, "安人社〔2021〕88号"),
+    "record_meeting": lambda lg, who, at: lg.record_meeting(
+        who, "quarterly-analysis", held=dt.date(2021, 10, 8), attendees=("linliyan", "chenwencai")),
+    "record_decision": lambda lg, who, at: lg.record_decision(
+        who, at["meeting"], "notice", matter="通报第三季度进度"),
+    "complete_follow_up": lambda lg, who, at: lg.complete_follow_up(who, at["decision"], note="已整改"),
     "load_plan": lambda lg, who, at: lg.bootstrap(_variant_plan(), actor=who, replace=True),
 }
 
@@ -141,6 +152,14 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, d
                               count=1, per_item="0.5", indicator="K04.3")
         ledger.resolve_finding("perf_office", ledger.last_positions[-1], outcome="appeal-rejected")
         at["appeal"] = ledger.last_positions[-1]
+        ledger.submit_plan("huangyaqiong", meeting="2021年第9次局务会", meeting_date=dt.date(2021, 9, 22),
+                           effective=dt.date(2021, 9, 23))
+        ledger.record_meeting("huangyaqiong", "quarterly-analysis", held=dt.date(2021, 10, 8),
+                              attendees=("linliyan", "chenwencai", "yijiepin"))
+        at["meeting"] = ledger.last_positions[-1]
+        ledger.record_decision("huangyaqiong", at["meeting"], "rectification", matter="K04.1 限期整改",
+                               indicator="K04.1", person="yijiepin", due=dt.date(2021, 10, 31))
+        at["decision"] = ledger.last_positions[-1]
         key = ledger.add_key("admin", "yijiepin", ssh_key("yijiepin"))
         assert isinstance(key, ev.KeyAdded)
         at["fingerprint"] = key.fingerprint

@@ -14,6 +14,7 @@ from textual.widgets import Input
 from domain.command_schemas import SCHEMAS, Command, FileReport, fields
 from domain.command_schemas_internal import INTERNAL_SCHEMAS
 from domain.command_schemas_people import PEOPLE_SCHEMAS
+from domain.command_schemas_year import MEETING_SCHEMAS, PLAN_APPROVAL_SCHEMAS
 from domain.commands import Ledger
 from domain.errors import JixiaoError
 from domain.plan_io import bundled_plan
@@ -40,6 +41,8 @@ def record_parsers(group: str = "record") -> dict[str, argparse.ArgumentParser]:
 @pytest.mark.parametrize(("group", "schemas", "hand_written"), [
     ("record", SCHEMAS, set()),
     ("internal", INTERNAL_SCHEMAS, set()),
+    ("meeting", MEETING_SCHEMAS, set()),
+    ("plan", PLAN_APPROVAL_SCHEMAS, {"check", "show", "export", "import"}),
     ("users", PEOPLE_SCHEMAS, {"list"}),  # a read, not a command
 ])
 def test_every_command_line_option_is_a_field_of_its_schema(
@@ -84,7 +87,7 @@ def test_the_command_line_keeps_its_flags_positionals_and_defaults() -> None:
 
 
 def test_every_form_field_is_a_field_of_its_schema_with_a_label() -> None:
-    assert [k.schema for k in KINDS] == list(SCHEMAS)
+    assert [k.schema for k in KINDS] == [*SCHEMAS, *MEETING_SCHEMAS, *PLAN_APPROVAL_SCHEMAS]
     for kind in KINDS:
         form = [f.name for f in kind.fields]
         assert form == [f.name for f in fields(kind.schema) if "tui" in f.faces]

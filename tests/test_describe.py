@@ -20,7 +20,8 @@ from store.readers import log_reader
 TEMPLATE_WORDS = re.compile("累计|字节|项指标|分管|承办|联络|时限|自评|定档|依据|扣 |整改|申诉|摘要|封存|作废|"
                             "年度绩效|差异化|股室 |评定|审定|下）|（|）|，|：")
 TYPED = ("done", "remark", "note", "description", "basis", "name", "title", "file_name", "tier",
-         "method", "approval", "person", "category", "grade", "unit", "section", "handler", "leader")
+         "method", "approval", "person", "category", "grade", "unit", "section", "handler", "leader",
+         "meeting", "matter", "minutes", "notice", "openness", "approver", "attendees")
 
 
 @pytest.fixture(scope="module")

@@ -186,9 +186,13 @@ def test_plan_change_events(ledger: Ledger, clock: Clock) -> None:
         "huangyaqiong", ev.DeadlinesChanged, reason="延期", deadlines=deadlines))
     assert isinstance(dated, ev.DeadlinesChanged) and dated.deadlines == deadlines
 
-    (_, _, approved), = record(ledger, lambda: ledger.approve_plan("yujunwei", "安人社〔2021〕88号"))
+    (_, _, submitted), = record(ledger, lambda: ledger.submit_plan(
+        "huangyaqiong", meeting="2021年第9次局务会", meeting_date=dt.date(2021, 9, 22)))
+    assert isinstance(submitted, ev.PlanSubmitted) and submitted.meeting_date == dt.date(2021, 9, 22)
+    (_, _, approved), = record(ledger, lambda: ledger.approve_plan("perf_office", "安人社〔2021〕88号"))
     assert isinstance(approved, ev.PlanApproved) and approved.approval == "安人社〔2021〕88号"
-    envelope(approved, clock, actor="yujunwei", role="leader", reason="approved")
+    assert approved.approver == "县人社局"
+    envelope(approved, clock, actor="perf_office", role="performance_office")
 
     state = ledger.plan_state()
     assert state.approved and state.withdrawn == {"K04.2"}

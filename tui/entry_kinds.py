@@ -17,6 +17,7 @@ from typing import Any, get_args
 
 from domain import events as ev
 from domain.command_schemas import SCHEMAS, Command, FieldSpec, FileReport, fields, parse
+from domain.command_schemas_year import MEETING_SCHEMAS, PLAN_APPROVAL_SCHEMAS
 from domain.commands import Ledger
 from projections.filing import report_content
 
@@ -82,8 +83,9 @@ _OPTIONS: dict[str, dict[str, Callable[[Any], tuple[str, ...]]]] = {
     "record_finding": {"finding_source": _finding_sources},
     "resolve_finding": {"outcome": _outcomes},
 }
+FORM_SCHEMAS: tuple[type[Command], ...] = (*SCHEMAS, *MEETING_SCHEMAS, *PLAN_APPROVAL_SCHEMAS)
 KINDS: tuple[Kind, ...] = tuple(
-    Kind(s, _OPTIONS.get(s.kind, {}), _report_content if s is FileReport else None) for s in SCHEMAS)
+    Kind(s, _OPTIONS.get(s.kind, {}), _report_content if s is FileReport else None) for s in FORM_SCHEMAS)
 
 
 def offered(view: Any) -> list[Kind]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from domain.access import ROLE_NAMES
 from tui.i18n_fields import EVENT_FIELD_LABELS, FORM_FIELD_LABELS
+from tui.i18n_year import YEAR_KINDS, YEAR_LABELS
 
 LABELS: dict[str, tuple[str, str]] = {
     # the app
@@ -224,6 +225,7 @@ LABELS: dict[str, tuple[str, str]] = {
 
 LABELS.update(FORM_FIELD_LABELS)
 LABELS.update(EVENT_FIELD_LABELS)
+LABELS.update(YEAR_LABELS)
 
 # event kinds, as shown in lists
 KINDS: dict[str, tuple[str, str]] = {
@@ -257,6 +259,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "Sealed": ("封存校验", "sealed"),
     "AuditRemarked": ("审计意见", "audit remark"),
     "Corrected": ("更正（作废）", "corrected"),
+    **YEAR_KINDS,
 }
 
 

@@ -17,8 +17,10 @@ from domain.commands.context import (
 )
 from domain.commands.filings import FilingCommands
 from domain.commands.forms import FormCommands
+from domain.commands.meetings import MeetingCommands
 from domain.commands.people import LEADING_POSITIONS, PeopleCommands, roles_from_plan
 from domain.commands.plan import PlanCommands
+from domain.commands.plan_approval import PlanApprovalCommands
 from domain.commands.scores import ScoreCommands
 from domain.commands.voids import VoidCommands
 from domain.internal import InternalEvaluation
@@ -27,6 +29,6 @@ __all__ = ["KEY_LIMIT", "LEADING_POSITIONS", "NAME_LIMIT", "PLAN_CHANGES", "TEXT
            "Ledger", "LedgerContext", "roles_from_plan", "withdrawn"]
 
 
-class Ledger(InternalEvaluation, ScoreCommands, VoidCommands, FilingCommands, FormCommands,
-             PlanCommands, PeopleCommands):
+class Ledger(InternalEvaluation, ScoreCommands, VoidCommands, FilingCommands, FormCommands, PlanCommands,
+             PlanApprovalCommands, MeetingCommands, PeopleCommands):
     """Every command of the evaluation year."""

@@ -24,7 +24,7 @@ from domain.ledger import LedgerBase
 from domain.plan import Indicator, Plan, tier_points
 
 PLAN_CHANGES = frozenset({ev.IndicatorAdded, ev.IndicatorRevised, ev.IndicatorWithdrawn,
-                          ev.TierTableChanged, ev.DeadlinesChanged, ev.PlanApproved, ev.DataItemsChanged})
+                          ev.TierTableChanged, ev.DeadlinesChanged, ev.DataItemsChanged})
 NAME_LIMIT = v.NAME_LIMIT
 TEXT_LIMIT = v.TEXT_LIMIT
 KEY_LIMIT = 16_000

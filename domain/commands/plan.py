@@ -1,4 +1,4 @@
-"""Changes to the plan after its first load: indicators, tiers, deadlines, approval, assignment."""
+"""Changes to the plan after its first load: indicators, tiers, deadlines, assignment."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class PlanCommands(LedgerContext):
     def change_plan(self, actor: str, event_type: type[ev.Event], *, reason: str,
                     source: str = "cli", command: str = "change_plan",
                     **fields: Any) -> ev.Event:
-        """Add, revise or withdraw an indicator, change tiers or deadlines, or approve.
+        """Add, revise or withdraw an indicator, change tiers or deadlines.
 
         The changed plan must still pass every rule; otherwise nothing is recorded.
         """
@@ -85,13 +85,6 @@ class PlanCommands(LedgerContext):
             v.text("target", ind.target, TEXT_LIMIT)
             for m in ind.milestones:
                 v.text("milestone", m, NAME_LIMIT)
-        if "approval" in fields:
-            v.text("approval", fields["approval"], NAME_LIMIT)
-
-    def approve_plan(self, actor: str, approval: str, *, reason: str = "approved",
-                     source: str = "cli") -> ev.Event:
-        return self.change_plan(actor, ev.PlanApproved, reason=reason, source=source,
-                                command="approve_plan", approval=approval)
 
     # -- an indicator's year ------------------------------------------------------
     def assign(self, actor: str, indicator: str, *, section: str, leader: str, handler: str,

@@ -11,8 +11,9 @@ from domain.errors import fail
 from domain.plan import Plan
 from domain.plan_io import bundled_plan, bundled_plan_text, check_plan_size, dump_toml, load_plan, write_plan
 from domain.rules import check
+from projections.plan_status import status_rows, status_view, toml_header
 from projections.plan_tree import TREE_HEADERS, plan_rows, plan_summary, plan_tree
-from tui.cli import plan_import
+from tui.cli import plan_approval, plan_import
 from tui.cli.common import destination_of, lang_of, ledger_plan
 from tui.cli.output import deliver, render_table, to_json
 
@@ -51,6 +52,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
     plan_import.register(psub, common)
+    plan_approval.register(psub, common)
 
 
 def _lang(args: argparse.Namespace) -> str:
@@ -114,13 +116,16 @@ def _rule_cell(problem: Any, read: Any) -> str | None:
 
 def show(args: argparse.Namespace) -> int:
     plan = resolve_plan(args)
+    status = plan_approval.ledger_status(args)  # the ledger's plan: where it stands (报审、批复、印发)
     fmt = getattr(args, "format", "table")
     if fmt == "json":
-        text = to_json(plan_tree(plan)) + "\n"
+        tree = plan_tree(plan)
+        text = to_json({**tree, "status": status_view(status)} if status is not None else tree) + "\n"
     else:
         text = render_table(TREE_HEADERS[_lang(args)], plan_rows(plan), fmt)
         if fmt == "table":
-            text = f"{plan.title}\n\n{text}"
+            header = f"{plan.title}\n{status_view(status)['summary']}" if status is not None else plan.title
+            text = f"{header}\n\n{text}"
     deliver(text, getattr(args, "output", None), destination_of(args))
     return 0
 
@@ -132,8 +137,11 @@ def export(args: argparse.Namespace) -> int:
             print("xlsx needs -o FILE", file=sys.stderr)
             return 2
         destination_of(args).refuse_early(args.output)
-        write_plan(plan, args.output, "xlsx")
+        status = plan_approval.ledger_status(args)
+        write_plan(plan, args.output, "xlsx", [("方案审批", status_rows(status))] if status is not None else ())
     else:
-        deliver(dump_toml(plan), args.output, destination_of(args))
+        status = plan_approval.ledger_status(args)
+        deliver((toml_header(status) if status is not None else "") + dump_toml(plan), args.output,
+                destination_of(args))
     return 0
 

@@ -15,17 +15,18 @@ from domain.validate import business_date
 from tui.reports import audit as _audit
 from tui.reports import deliverables as _deliverables
 from tui.reports import internal as _internal
+from tui.reports import meetings as _meetings
 from tui.reports import ranking as _ranking
 from tui.reports import standings as _standings
 from tui.reports import tables as _tables
 from tui.reports.base import DOCUMENTS, REPORTS, Built, ReportQuery, Sheet, Source, open_fold
 
 __all__ = ["DOCUMENTS", "NAMES", "REPORTS", "Built", "ReportQuery", "Sheet", "Source", "build_report"]
-_BUILDERS = (_standings, _tables, _audit, _internal, _deliverables, _ranking)  # each registers its reports
+_BUILDERS = (_standings, _tables, _audit, _internal, _deliverables, _ranking, _meetings)  # each registers its reports
 # the order `jixiao report` lists them in
 NAMES = ("standings", "ledger", "quarterly", "plan", "decomposition", "data-collection", "contacts",
          "half-year-summary", "annual-summary", "deadlines", "self-inspection", "audit", "internal",
-         "internal-evaluation", "ranking")
+         "internal-evaluation", "ranking", "meetings")
 assert set(NAMES) == set(REPORTS), set(NAMES) ^ set(REPORTS)
 
 

@@ -36,6 +36,7 @@ from tui.reports.base import (
     report,
     when,
 )
+from tui.reports.meetings import with_follow_ups
 
 PERIOD = re.compile(r"^(?:(\d{4}))?Q([1-4])$")
 
@@ -175,7 +176,8 @@ def deadlines_report(fold: YearFold, source: Source, query: ReportQuery) -> Buil
     items = deadlines(fold, plan_fold, today=day, section=query.section)
     late = sum(1 for i in items if i.status in ("overdue", "filed_late"))
     title = f"报送节点 · {plan_fold.plan.unit} {plan_fold.plan.year} · {day} · 逾期 {late} 项"
-    return title, [("报送节点", DEADLINE_COLUMNS, deadline_rows(items))], items
+    return with_follow_ups(fold, plan_fold, source, query, day,
+                           (title, [("报送节点", DEADLINE_COLUMNS, deadline_rows(items))], items))
 
 
 # -- self-inspection -------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from tui.describe import local_time
 from tui.i18n import kind_label
 from tui.integrity import integrity_status
 from tui.screens.base import LedgerScreen
+from tui.screens.standings_year import follow_up_panel, plan_status_text
 from tui.widgets import bar, columns, lit, points, sparkline
 
 
@@ -24,11 +25,13 @@ class StandingsScreen(LedgerScreen):
 
     def body(self) -> ComposeResult:
         with VerticalScroll(id="standings"):
+            yield Static(id="st-plan")
             yield Static(id="st-total")
             with Horizontal(id="st-panels"):
                 with Vertical(id="st-left"):
                     yield Static(id="st-categories", classes="panel")
                     yield Static(id="st-deadlines", classes="panel")
+                    yield Static(id="st-follow-ups", classes="panel")
                     yield Static(id="st-recent", classes="panel")
                 with Vertical(id="st-right"):
                     yield Static(id="st-sections", classes="panel")
@@ -100,6 +103,10 @@ class StandingsScreen(LedgerScreen):
             + columns(secs, [None, score_w, 7, 4], right, right=(1, 2)))
 
         self.query_one("#st-deadlines", Static).update(self._deadlines())
+        self.query_one("#st-follow-ups", Static).update(follow_up_panel(view, t, left))
+        plan_fold = view.plan_fold()
+        if plan_fold is not None:
+            self.query_one("#st-plan", Static).update(plan_status_text(plan_fold.status, self.japp.lang, t))
         self.query_one("#st-recent", Static).update(self._recent())
         self.query_one("#st-integrity", Static).update(self._integrity())
 
