@@ -73,7 +73,7 @@ def test_summaries_cover_every_event_kind() -> None:
     source = Path(ev.__file__).read_text(encoding="utf-8")
     kinds = set(re.findall(r"^class (\w+)\(Event", source, re.M))
     assert len(kinds) >= 25, kinds
-    described = Path(__file__).parent.parent / "projections" / "describe.py"
+    described = Path(__file__).parent.parent / "domain" / "describe.py"
     body = described.read_text(encoding="utf-8").split("def summary(", 1)[1].split("\ndef ", 1)[0]
     missing = {k for k in kinds if f"ev.{k}()" not in body}
     assert not missing, missing
