@@ -95,7 +95,8 @@ def offered(view: Any) -> list[Kind]:
 class DryRun(Ledger):
     """The same commands, deciding against the stored state but storing nothing."""
 
-    def run(self, decide: Callable[[], list[Any]], *, actor: str = "", what: str = "") -> list[ev.Event]:
+    def run(self, decide: Callable[[], list[Any]], *, actor: str = "", what: str = "",
+            files: Any = ()) -> list[ev.Event]:
         aggregates = decide()
         return [e for a in aggregates for e in a._pending]
 

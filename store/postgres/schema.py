@@ -5,7 +5,8 @@ database.
 
 1. the library's tables, types and function (eventsourcing's PostgreSQL application
    recorder runs its own statements);
-2. the hash chain's table beside the events (`jixiao_chain`).
+2. the hash chain's table beside the events (`jixiao_chain`);
+3. the evidence files (`jixiao_evidence`: one row per distinct file, by SHA-256 digest).
 
 The read models' tables (checkpoint, audit trail) are made beside them by `jixiao init`
 and `jixiao db migrate` through `store.pg_views`.
@@ -40,7 +41,12 @@ def _chain_table(recorder: Any) -> None:
         curs.execute(recorder.create_chain_table)
 
 
-STEPS: dict[int, Callable[[Any], None]] = {1: _library_tables, 2: _chain_table}
+def _evidence_table(recorder: Any) -> None:
+    with recorder.datastore.transaction(commit=True) as curs:
+        curs.execute(recorder.create_evidence_table)
+
+
+STEPS: dict[int, Callable[[Any], None]] = {1: _library_tables, 2: _chain_table, 3: _evidence_table}
 VERSION = max(STEPS)  # the version this code writes
 
 

@@ -17,7 +17,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from domain.errors import fail
 from store.chain import GENESIS, link
-from store.sqlite import schema
+from store.sqlite import evidence, schema
 from store.sqlite.chain_source import SQLiteSource
 
 
@@ -63,6 +63,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                        **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:
             return []
+        files = kwargs.get("evidence") or ()
+        if files:  # the files an event attaches, in its own transaction
+            evidence.insert(c.sqlite_cursor, files)  # type: ignore[attr-defined]
         committed = self._committed
         position, previous = committed
         cursor = c.sqlite_cursor  # type: ignore[attr-defined]

@@ -5,7 +5,8 @@
 1. the library's events table (eventsourcing's SQLite application recorder's layout);
 2. each event's link in its own row: the `digest` and `previous` columns, the links of a
    ledger written before moved over from the chain table it kept beside (`jixiao_chain`),
-   which is dropped.
+   which is dropped;
+3. the evidence files (`jixiao_evidence`: one row per distinct file, by SHA-256 digest).
 
 A ledger written before versions were recorded is recognised once by its layout (an
 events table with link columns is at step 2, one without at step 1) and stamped with
@@ -22,6 +23,7 @@ import sqlite3
 from collections.abc import Callable
 
 from domain.errors import fail
+from store.sqlite import evidence
 
 SCHEMA_TABLE = "jixiao_schema"
 OLD_CHAIN_TABLE = "jixiao_chain"  # where links were kept before step 2
@@ -44,7 +46,12 @@ def _links_in_rows(conn: sqlite3.Connection, events: str) -> None:
         conn.execute(f"DROP TABLE {OLD_CHAIN_TABLE}")
 
 
-STEPS: dict[int, Callable[[sqlite3.Connection, str], None]] = {1: _library_tables, 2: _links_in_rows}
+def _evidence_table(conn: sqlite3.Connection, events: str) -> None:
+    conn.execute(evidence.CREATE)
+
+
+STEPS: dict[int, Callable[[sqlite3.Connection, str], None]] = {1: _library_tables, 2: _links_in_rows,
+                                                                 3: _evidence_table}
 VERSION = max(STEPS)  # the version this code writes
 
 

@@ -19,6 +19,7 @@ from tui.cli.reports import print_filed, progress_refresh
 from tui.reports import DOCUMENTS, NAMES, REPORTS, ReportQuery, Source
 from tui.reports.audit import audit_page
 from tui.reports.base import open_fold, report
+from tui.reports.bundle import build_bundle
 from tui.reports.export import emit
 from tui.reports.filing import file_report
 
@@ -37,6 +38,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json", "csv", "md", "xlsx"), default="table")
     p.add_argument("-o", "--output", help="write to this file (required for xlsx)")
     p.add_argument("--force", action="store_true", help="overwrite the -o file if it exists")
+    p.add_argument("--bundle", metavar="ZIP",
+                   help="self-inspection: write the report (md and json), the year's evidence files and a "
+                        "manifest of their digests with the latest seal into this zip")
     p.add_argument("--unit", default="", help="the unit whose plan to report (default: the latest plan)")
     p.add_argument("--year", type=int, default=0, help="the plan year (default: the latest plan)")
     p.add_argument("--county", default="", help="ranking: only units whose names begin with this (e.g. 安溪县)")
@@ -74,6 +78,8 @@ def run_report(args: argparse.Namespace) -> int:
     query = query_of(args)
     if args.file and (query.as_of or query.known_at):
         raise fail("report.file_clocks")
+    if args.bundle:
+        return _bundle(args, query)
     with open_ledger(args) as ledger:
         source = Source.of(ledger, business_date(ledger.clock()))
         if args.name == "audit":
@@ -90,4 +96,18 @@ def run_report(args: argparse.Namespace) -> int:
             title, sheets, data = REPORTS[args.name](fold, source, query)
     document = DOCUMENTS[args.name](data) if args.name in DOCUMENTS and args.format in ("md", "table") else None
     emit(title, sheets, data, args.format, args.output, document=document, destination=destination_of(args))
+    return 0
+
+
+def _bundle(args: argparse.Namespace, query: ReportQuery) -> int:
+    """`report self-inspection --bundle out.zip`: the report with its evidence and manifest."""
+    if args.name != "self-inspection":
+        raise fail("bundle.only_self_inspection")
+    destination = destination_of(args)
+    destination.refuse_early(args.bundle)  # before the year is read
+    with open_ledger(args) as ledger:
+        source = Source.of(ledger, business_date(ledger.clock()))
+        fold = open_fold(ledger, query.as_of, query.known_at)
+        data = build_bundle(fold, source, query, now=ledger.clock())
+    destination.write(args.bundle, data)
     return 0
