@@ -10,6 +10,8 @@ EVIDENCE_MESSAGES: dict[str, tuple[str, str]] = {
                            "JIXIAO_EVIDENCE_LIMIT); nothing was recorded"),
     "evidence.limit_setting": ("JIXIAO_EVIDENCE_LIMIT 的值 {value} 无效：应为字节数，或如 50MB、500KB",
                                "JIXIAO_EVIDENCE_LIMIT is {value}: expected a number of bytes, or e.g. 50MB, 500KB"),
+    "evidence.ledger_file": ("拒绝读取：这是台账自身的文件，不能作为佐证材料", "refused: this is one of the "
+                             "ledger's own files, not evidence"),
     "evidence.unknown": ("台账中没有摘要为 {sha256} 的佐证材料", "the ledger has no evidence with digest {sha256}"),
     "evidence.not_kept": ("文件未保存：摘要 {sha256} 的佐证材料（{name}）只记录了摘要，文件本身未保存在台账中",
                           "file not kept: the evidence with digest {sha256} ({name}) was recorded by its digest "

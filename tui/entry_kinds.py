@@ -48,6 +48,8 @@ class Kind:
         view = values.get("_view")
         command = parse(self.schema, {f.name: values.get(f.name) for f in self.fields}, label=label)
         context = self.context(view, actor) if self.context is not None else {}
+        if values.get("_evidence_path") is not None:  # which file a typed evidence name means
+            context["evidence_path"] = values["_evidence_path"]
         return command.call(ledger, actor, source="tui", label=label, **context)
 
 

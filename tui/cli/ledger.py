@@ -89,7 +89,8 @@ def _register_record(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _record(args: argparse.Namespace) -> int:
-    return run_command(args)
+    # an evidence file is read through the export guard: never one of the ledger's own files
+    return run_command(args, evidence_path=destination_of(args).source_of)
 
 
 # -- log, export, import -----------------------------------------------------------------
