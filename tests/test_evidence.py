@@ -87,6 +87,9 @@ def test_a_binary_file_is_kept_and_given_back_byte_for_byte(db_path: str, backen
     assert out.read_bytes() == BINARY
     again = jixiao("evidence", "get", sha(BINARY), "-o", str(out), db=db_path)
     assert again.returncode == 1 and "--force" in again.stderr and "Traceback" not in again.stderr
+    # the work ledger report lists it with its whole digest, the one `evidence get` takes
+    listed = jixiao("report", "ledger", "--indicator", "K04.1", db=db_path)
+    assert listed.returncode == 0 and sha(BINARY) in listed.stdout and "已保存" in listed.stdout
     # the event names the file as before: name, digest, size
     log = json.loads(jixiao("log", "--limit", "1", "--format", "json", db=db_path).stdout)
     assert log[-1]["payload"]["file_name"] == "申报材料.pdf" and log[-1]["payload"]["sha256"] == sha(BINARY)

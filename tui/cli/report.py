@@ -18,7 +18,7 @@ from tui.cli.common import actor_of, destination_of, open_ledger
 from tui.cli.reports import print_filed, progress_refresh
 from tui.reports import DOCUMENTS, NAMES, REPORTS, ReportQuery, Source
 from tui.reports.audit import audit_page
-from tui.reports.base import open_fold, report
+from tui.reports.base import open_fold, plan_or_fail, report
 from tui.reports.bundle import build_bundle
 from tui.reports.export import emit
 from tui.reports.filing import file_report
@@ -108,6 +108,10 @@ def _bundle(args: argparse.Namespace, query: ReportQuery) -> int:
     with open_ledger(args) as ledger:
         source = Source.of(ledger, business_date(ledger.clock()))
         fold = open_fold(ledger, query.as_of, query.known_at)
-        data = build_bundle(fold, source, query, now=ledger.clock())
-    destination.write(args.bundle, data)
+        plan_or_fail(fold, query)  # before the file is made
+        with destination.open(args.bundle) as out:
+            try:
+                build_bundle(fold, source, query, out, now=ledger.clock())
+            except OSError as exc:
+                raise fail("file.unwritable", where=args.bundle, detail=exc) from None
     return 0

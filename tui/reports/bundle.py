@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import msgspec
 
@@ -73,38 +72,41 @@ def _entry(path: str, data: bytes) -> BundleFile:
     return BundleFile(path=path, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
 
 
-def build_bundle(fold: YearFold, source: Source, query: ReportQuery, *, now: dt.datetime) -> bytes:
-    """The zip of the self-inspection report as `fold` has it, with its evidence and manifest."""
+def build_bundle(fold: YearFold, source: Source, query: ReportQuery, out: BinaryIO, *, now: dt.datetime) -> None:
+    """Write the zip of the self-inspection report as `fold` has it, with its evidence and
+    manifest, to `out`; the evidence files are read one at a time, never all in memory."""
     title, _, data = self_inspection_report(fold, source, query)
     plan_fold = plan_or_fail(fold, query)
     assert plan_fold.plan is not None
     store = source.ledger.store
-    members: dict[str, bytes] = {REPORT_MD: markdown(data).encode("utf-8"),
-                                 REPORT_JSON: (to_json(data) + "\n").encode("utf-8")}
     indicators = [ind.id for ind, _ in plan_fold.plan.walk()]
+    files: list[BundleFile] = []
     evidence: list[BundleEvidence] = []
     placed: dict[str, str] = {}  # digest -> its path in the zip (a file attached twice is there once)
-    for item in evidence_of(plan_fold, indicators, source.read, store.evidence.kept):
-        path = placed.get(item.sha256)
-        if item.kept and path is None:
-            content = store.evidence.get(item.sha256)
-            if content is not None:
-                path = placed[item.sha256] = _member(item)
-                members[path] = content
-        evidence.append(BundleEvidence(indicator=item.indicator, file_name=item.file_name, sha256=item.sha256,
-                                       size=item.size, actor=item.actor, recorded=item.recorded,
-                                       kept=path is not None, path=path))
-    head = store.head()
-    manifest = Manifest(format=FORMAT, unit=plan_fold.plan.unit, year=plan_fold.plan.year, title=title,
-                        created=now, head={"position": head, "digest": store.digest_at(head) if head else None},
-                        seal=latest_seal(store.log), files=[_entry(p, d) for p, d in members.items()],
-                        evidence=evidence)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as out:
-        out.writestr(MANIFEST, msgspec.json.format(msgspec.json.encode(manifest), indent=2))
-        for path, content in members.items():
-            out.writestr(path, content)
-    return buffer.getvalue()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+        def add(path: str, content: bytes) -> None:
+            archive.writestr(path, content)
+            files.append(_entry(path, content))
+
+        add(REPORT_MD, markdown(data).encode("utf-8"))
+        add(REPORT_JSON, (to_json(data) + "\n").encode("utf-8"))
+        for item in evidence_of(plan_fold, indicators, source.read, store.evidence.kept):
+            path = placed.get(item.sha256)
+            if item.kept and path is None:
+                content = store.evidence.get(item.sha256)
+                if content is not None:
+                    path = placed[item.sha256] = _member(item)
+                    add(path, content)
+            evidence.append(BundleEvidence(indicator=item.indicator, file_name=item.file_name,
+                                           sha256=item.sha256, size=item.size, actor=item.actor,
+                                           recorded=item.recorded, kept=path is not None, path=path))
+        head = store.head()
+        manifest = Manifest(format=FORMAT, unit=plan_fold.plan.unit, year=plan_fold.plan.year, title=title,
+                            created=now,
+                            head={"position": head, "digest": store.digest_at(head) if head else None},
+                            seal=latest_seal(store.log), files=files, evidence=evidence)
+        archive.writestr(MANIFEST, msgspec.json.format(msgspec.json.encode(manifest), indent=2))
 
 
 @dataclass(frozen=True)
