@@ -4,9 +4,10 @@ when, and whether the file itself is kept (文件未保存 for a digest recorded
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input, Select
 
 from domain.commands import Ledger
 from tests.conftest import Clock
@@ -41,5 +42,25 @@ def test_the_work_ledger_shows_each_evidence_file_and_whether_it_is_kept(ledger:
         assert "2021-10-08" in kept  # when it was recorded (local time)
         missing = next(line for line in panel.splitlines() if "旧照片.jpg" in line)
         assert "文件未保存" in missing and "3 B" in missing
+
+    drive(app, steps)
+
+
+def test_a_clerk_attaches_a_file_through_the_form_and_the_file_is_kept(ledger: Ledger, clock: Clock,
+                                                                       tmp_path: Path) -> None:
+    path = tmp_path / "签到表.pdf"
+    path.write_bytes(SCAN)
+    app = make_app(ledger, "yijiepin", clock=clock)
+
+    async def steps(pilot: Any) -> None:
+        await goto(pilot, "5")
+        pilot.app.screen.query_one("#en-kind", Select).value = "attach_evidence"
+        await settle(pilot)
+        pilot.app.screen.query_one("#f-indicator", Select).value = CENTER_LEAF
+        pilot.app.screen.query_one("#f-path", Input).value = str(path)
+        await pilot.pause(0.3)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert ledger.store.evidence.get(hashlib.sha256(SCAN).hexdigest()) == SCAN
 
     drive(app, steps)

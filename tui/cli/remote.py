@@ -3,9 +3,9 @@
 The forced command of each key is `jixiao --db LEDGER tui --as USER --ssh`. With no
 command from the client it opens the terminal UI; with one (sshd keeps it in
 SSH_ORIGINAL_COMMAND) the words are read without any shell and run as the key's person,
-with that person's rights, only if they are one of the read-only commands below, with
-options that name no file on the server. The result streams to the client's standard
-output (an xlsx too). Anything else is refused and logged.
+with that person's rights, only if they are one of the read-only commands below (reports,
+`verify`, `seal`, `evidence get DIGEST`), with options that name no file on the server.
+The result streams to the client's standard output (an xlsx too, an evidence file). Anything else is refused and logged.
 """
 
 from __future__ import annotations
