@@ -19,6 +19,7 @@ import msgspec
 from domain import events as ev
 from domain.controls import LINE_PATTERN, TEXT_PATTERN
 from domain.errors import fail
+from domain.evidence import read_evidence
 from domain.schema import Cli, Command, FieldSpec, facts, field_of, fields, parse
 from domain.validate import NAME_LIMIT, REASON_LIMIT, TEXT_LIMIT
 
@@ -109,7 +110,7 @@ class FileDigest(msgspec.Struct, frozen=True):
 
 
 def file_digest(path: str | Path) -> FileDigest:
-    """Hash a file for an evidence record (the file itself is not stored)."""
+    """Hash a file without keeping it (`domain.evidence.read_evidence` reads one to keep)."""
     where = Path(path).expanduser()
     digest = hashlib.sha256()
     size = 0
@@ -126,7 +127,8 @@ def file_digest(path: str | Path) -> FileDigest:
 class AttachEvidence(Command, kw_only=True):
     indicator: Annotated[IndicatorId, POSITIONAL]
     path: Annotated[Line, facts(positional="?", metavar="file",
-                               help="a file to hash; or give --name/--sha256/--size")] = ""
+                               help="the file to keep; or give --name/--sha256/--size to "
+                                    "record a file by its digest only")] = ""
     file_name: Annotated[Line, msgspec.Meta(max_length=255), facts(flags=("--name",))] = ""
     sha256: Sha256 | None = None
     size: Size | None = None
@@ -136,12 +138,13 @@ class AttachEvidence(Command, kw_only=True):
 
     kind = "attach_evidence"
     permissions = ("attach_evidence",)
-    cli = (Cli("evidence", "attach evidence (the file is hashed, not stored)"),)
+    cli = (Cli("evidence", "attach an evidence file (the file is kept in the ledger)"),)
 
     def call(self, ledger: Ledger, actor: str, *, source: str, **context: Any) -> ev.Event:
-        if self.path:
-            found = file_digest(self.path)
-            name, digest, size = self.file_name or found.name, found.sha256, found.size
+        content: bytes | None = None
+        if self.path:  # `evidence_path`: which file a typed name may mean (the face decides)
+            found = read_evidence(self.path, where=context.get("evidence_path"))
+            name, digest, size, content = self.file_name or found.name, found.sha256, found.size, found.content
         elif self.file_name and self.sha256 and self.size is not None:
             name, digest, size = self.file_name, self.sha256, self.size
         else:  # neither a file to hash nor its name, digest and size
@@ -150,7 +153,7 @@ class AttachEvidence(Command, kw_only=True):
                        else label("path"))
         return ledger.attach_evidence(actor, self.indicator, file_name=name, sha256=digest, size=size,
                                       description=self.description, effective=self.effective,
-                                      reason=self.reason, source=source)
+                                      reason=self.reason, source=source, content=content)
 
 
 class SelfAssess(Command, kw_only=True):

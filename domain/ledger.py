@@ -25,7 +25,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -41,7 +41,7 @@ from domain.aggregates import (
     unit_id,
 )
 from domain.errors import JixiaoError, StoreUnreachable, WriteConflict, fail
-from domain.ports import EventStore
+from domain.ports import EventStore, EvidenceFile
 from domain.validate import effective_date, text
 
 A = TypeVar("A", bound=Aggregate)
@@ -183,8 +183,9 @@ class LedgerBase:
         }
 
     def run(self, decide: Callable[[], list[Aggregate]], *, actor: str = "",
-            what: str = "") -> list[ev.Event]:
-        """Decide and save atomically; retry on a concurrent write, then report it."""
+            what: str = "", files: Sequence[EvidenceFile] = ()) -> list[ev.Event]:
+        """Decide and save atomically (with the evidence files the events attach); retry
+        on a concurrent write, then report it."""
         with self._lock:
             unreachable: float | None = None  # since when the store has not answered
             for attempt in range(MAX_ATTEMPTS):
@@ -211,7 +212,7 @@ class LedgerBase:
                     self._head = None
                 pending = [e for a in aggregates for e in a._pending]
                 try:
-                    positions = self.store.save(aggregates)
+                    positions = self.store.save(aggregates, files) if files else self.store.save(aggregates)
                 except (WriteConflict, StoreUnreachable):  # a locked file counts as a conflict
                     self._check_in({a.id for a in aggregates})
                     time.sleep(backoff(attempt))

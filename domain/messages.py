@@ -7,6 +7,7 @@ catalogue for labels; the domain's errors are rendered from this one.
 from __future__ import annotations
 
 from domain.controls import shown
+from domain.messages_evidence import EVIDENCE_MESSAGES
 from domain.messages_trust import TRUST
 from domain.messages_year import MESSAGES as YEAR_MESSAGES
 
@@ -405,9 +406,9 @@ CATALOGUE.update({
     "file.too_large": ("文件过大（{actual} 字节，上限 {allowed}），不是考评方案",
                        "the file is too large to be a plan ({actual} bytes, at most {allowed})"),
     "problems.more": ("……只列出前 {shown} 处，共 {n} 处", "… only the first {shown} shown, of {n}"),
-    "ssh.refused": ("远程只能运行只读的报表、核验与签封命令，且不能指定服务器上的文件",
-                    "over SSH only the read-only report, verify and seal commands run, naming no file on "
-                    "the server"),
+    "ssh.refused": ("远程只能运行只读的报表、核验、签封与取佐证材料命令，且不能指定服务器上的文件",
+                    "over SSH only the read-only report, verify, seal and evidence get commands run, naming "
+                    "no file on the server"),
     "cmd.account_name": ("系统账户名无效：{account}", "not a valid account name: {account}"),
     "cmd.account_unchanged": ("账户 {account} 与用户 {user} 的绑定未改变",
                               "account {account} is already so for {user}"),
@@ -452,3 +453,4 @@ CATALOGUE.update({
 })
 CATALOGUE.update(TRUST)
 CATALOGUE.update(YEAR_MESSAGES)  # the plan's approval, meetings and follow-up
+CATALOGUE.update(EVIDENCE_MESSAGES)

@@ -12,12 +12,21 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, Protocol
 from uuid import UUID
 
+import msgspec
+
 from domain.audit_query import AuditFilter
 from domain.events import Event
 
 # One stored event as the log hands it out, undecoded: (position, originator id as 32
 # lowercase hex digits, topic, payload). Decoding is `domain.codec.decode_event`.
 RawRow = tuple[int, str, str, bytes]
+
+
+class EvidenceFile(msgspec.Struct, frozen=True):
+    """An evidence file to keep with the event that attaches it: its digest and bytes."""
+
+    sha256: str  # lowercase hex
+    content: bytes
 
 
 class EventStore(Protocol):
@@ -35,8 +44,9 @@ class EventStore(Protocol):
         """The decoded events of one aggregate after a version, in order.
         Raises `domain.errors.StoreUnreachable` when the store does not answer."""
 
-    def save(self, aggregates: Sequence[Any]) -> list[int]:
-        """Store the aggregates' pending events in one transaction; their positions.
+    def save(self, aggregates: Sequence[Any], files: Sequence[EvidenceFile] = ()) -> list[int]:
+        """Store the aggregates' pending events in one transaction, with the evidence
+        files given (each kept once, by digest), and return the events' positions.
         Raises `domain.errors.WriteConflict` when a concurrent writer got there first and
         `domain.errors.StoreUnreachable` when the store does not answer."""
 
@@ -51,6 +61,19 @@ class EventStore(Protocol):
         """The hash chain's digest (hex) stored at a position; None if there is none."""
 
     def close(self) -> None: ...
+
+
+class EvidenceStore(Protocol):
+    """The evidence files kept beside the log, by SHA-256 digest (content-addressed)."""
+
+    def get(self, sha256: str) -> bytes | None:
+        """The kept file with this digest, byte for byte; None if it is not kept."""
+
+    def kept(self, digests: Iterable[str]) -> set[str]:
+        """Which of these digests have their file kept."""
+
+    def check(self) -> Iterator[tuple[str, bool]]:
+        """Every kept file's digest, and whether its bytes still hash to it."""
 
 
 class Follower(Protocol):
@@ -196,3 +219,6 @@ class ReadSide(EventStore, Protocol):
     def checkpoints(self) -> CheckpointStore: ...
 
     def audit_index(self, path: str | None = None) -> AuditIndex: ...
+
+    @property
+    def evidence(self) -> EvidenceStore: ...

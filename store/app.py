@@ -71,11 +71,14 @@ class LedgerApp(Application[UUID]):
     def construct_mapper(self) -> Mapper[UUID]:
         return MsgspecMapper()
 
-    def save_aggregates(self, aggregates: Sequence[Any]) -> list[Recording[UUID]]:
+    def save_aggregates(self, aggregates: Sequence[Any], files: Sequence[Any] = ()) -> list[Recording[UUID]]:
         """`save` for our own aggregates: their pending events put in one transaction.
         The same as the library's `save` (no snapshots, no followers are configured)
-        without its run-time Protocol checks, which cost more than the insert on tmpfs."""
+        without its run-time Protocol checks, which cost more than the insert on tmpfs.
+        Evidence `files` go to the recorder, which keeps them in the same transaction."""
         processing = ProcessingEvent[UUID]()
+        if files:
+            processing.saved_kwargs["evidence"] = tuple(files)
         for aggregate in aggregates:
             processing.events.extend(aggregate.collect_events())
             processing.aggregates[aggregate.id] = aggregate

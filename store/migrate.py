@@ -2,8 +2,8 @@
 
 Every stored event is copied with its global position (gaps included), its aggregate id
 and version, its topic and its payload bytes unchanged, together with its hash-chain
-link. Each link is recomputed from the event as it is copied and must equal the one
-stored at the source, so the chain arrives verified and every seal signed on paper
+link, and every evidence file kept with them. Each link is recomputed from the event as
+it is copied and must equal the one stored at the source, so the chain arrives verified and every seal signed on paper
 still holds; the whole copy is one transaction on the target (all or nothing) and the
 target's chain is verified again, from its own tables, once committed.
 
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.errors import fail
+from store import readers
 from store.app import LedgerApp, open_app
 from store.chain import GENESIS, ChainStatus, link, verify
 from store.location import Location, safe
@@ -113,6 +114,8 @@ def _copy(src: LedgerApp, writer: Any, progress: Callable[[int], None] | None) -
         missing = snapshot.missing_after(last_pos)
         if missing:
             raise fail("migrate.source_broken", where="", detail=f"position {missing}")
+    for digest, content in readers.evidence_store(src).files():  # in the same transaction
+        writer.keep(digest, content)
     writer.commit(last_pos)
     if progress is not None:
         progress(count)

@@ -23,7 +23,7 @@ from domain.errors import JixiaoError, StoreFull, StoreUnreachable, WriteConflic
 from domain.events import Event
 from domain.ledger import utcnow
 from domain.localtime import use_zone
-from domain.ports import AuditIndex, CheckpointStore, LogReader
+from domain.ports import AuditIndex, CheckpointStore, EvidenceFile, EvidenceStore, LogReader
 from store import chain, readers
 from store.app import LedgerApp, open_app
 from store.chain import ChainSource
@@ -73,6 +73,11 @@ class LedgerStore:
         """Where the year fold's checkpoint is kept for this ledger."""
         return readers.checkpoint_store(self.app)
 
+    @functools.cached_property
+    def evidence(self) -> EvidenceStore:
+        """The evidence files kept for this ledger, by digest."""
+        return readers.evidence_store(self.app)
+
     def audit_index(self, path: str | None = None) -> AuditIndex:
         """The audit trail's index of this ledger (a new connection; the caller closes it)."""
         return readers.audit_index(self.location, path=path)
@@ -86,9 +91,9 @@ class LedgerStore:
         decode = self.app.mapper.to_domain_event
         return [decode(s) for s in stored]
 
-    def save(self, aggregates: Sequence[Any]) -> list[int]:
-        try:
-            recordings = self.app.save_aggregates(aggregates)
+    def save(self, aggregates: Sequence[Any], files: Sequence[EvidenceFile] = ()) -> list[int]:
+        try:  # the files go to the recorder, which keeps them in the events' transaction
+            recordings = self.app.save_aggregates(aggregates, files)
         except IntegrityError as exc:
             raise WriteConflict(safe(str(exc))) from None
         except _UNREACHABLE as exc:

@@ -1,17 +1,19 @@
 """What the read side is handed, picked by the ledger's kind (`Location.kind`, decided
-once when it was opened): its log reader, its checkpoint store and its audit index (each
-a `domain.ports` Protocol)."""
+once when it was opened): its log reader, its checkpoint store, its audit index and its
+evidence files (each a `domain.ports` Protocol)."""
 
 from __future__ import annotations
 
-from domain.ports import AuditIndex, CheckpointStore, LogReader
+from domain.ports import AuditIndex, CheckpointStore, EvidenceStore, LogReader
 from store.app import LedgerApp
 from store.location import Location
 from store.postgres.audit import PostgresAuditIndex
 from store.postgres.checkpoint import TableCheckpoint
+from store.postgres.evidence import PostgresEvidence
 from store.postgres.log import PostgresLog
 from store.sqlite.audit import SQLiteAuditIndex
 from store.sqlite.checkpoint_table import SQLiteTableCheckpoint
+from store.sqlite.evidence import SQLiteEvidence
 from store.sqlite.log import SQLiteLog
 
 
@@ -42,3 +44,10 @@ def audit_index(db: str, *, path: str | None = None) -> AuditIndex:
     if where.kind == "postgres":
         return PostgresAuditIndex(where.text)
     return SQLiteAuditIndex(where.text)
+
+
+def evidence_store(app: LedgerApp) -> EvidenceStore:
+    """The evidence files of an open ledger application: a table in its database."""
+    if app.where.kind == "sqlite":
+        return SQLiteEvidence(app.where.text)
+    return PostgresEvidence(app.recorder)

@@ -111,6 +111,14 @@ def ledger(db_path: str, backend: str, clock: Clock) -> Iterator[Ledger]:
         yield opened
 
 
+def jixiao_bytes(*args: str, db: str | None = None,
+                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run the command line and keep its standard output as bytes (an evidence file)."""
+    full_env = {**os.environ, "JIXIAO_LANG": "en", **(env or {})}
+    cmd = [sys.executable, "-m", "tui.cli", *(["--db", db] if db else []), *args]
+    return subprocess.run(cmd, capture_output=True, env=full_env, cwd=ROOT, timeout=120)
+
+
 def jixiao(*args: str, db: str | None = None, input: str | None = None,
            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed command line as a user would."""

@@ -19,11 +19,12 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self.log: list[tuple[UUID, Event]] = []
+        self.files: dict[str, bytes] = {}  # evidence kept, by digest
 
     def events_of(self, aggregate_id: UUID, after_version: int) -> Sequence[Event]:
         return [e for oid, e in self.log if oid == aggregate_id and e.originator_version > after_version]
 
-    def save(self, aggregates: Sequence[Any]) -> list[int]:
+    def save(self, aggregates: Sequence[Any], files: Sequence[Any] = ()) -> list[int]:
         versions: dict[UUID, int] = {}
         for oid, event in self.log:
             versions[oid] = event.originator_version
@@ -35,6 +36,7 @@ class MemoryStore:
         for aggregate in aggregates:
             aggregate.collect_events()
         self.log += pending
+        self.files.update((f.sha256, f.content) for f in files)
         return list(range(len(self.log) - len(pending) + 1, len(self.log) + 1))
 
     def head(self) -> int:

@@ -8,7 +8,9 @@ see tests/pg.py).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -22,17 +24,19 @@ from store.app import open_app
 from store.chain import verify
 from store.migrate import move, rows
 from store.readers import audit_index, checkpoint_store, log_reader
-from tests.conftest import Clock, jixiao
+from tests.conftest import Clock, jixiao, jixiao_bytes
 
 CLERK_GRANTS = (
     "GRANT USAGE ON SCHEMA public TO jixiao_app",
     "GRANT SELECT, INSERT, UPDATE ON jixiao_events TO jixiao_app",
     "GRANT SELECT, INSERT ON jixiao_chain TO jixiao_app",
+    "GRANT SELECT, INSERT ON jixiao_evidence TO jixiao_app",
     "GRANT SELECT ON jixiao_schema TO jixiao_app",
     "GRANT USAGE, SELECT ON SEQUENCE jixiao_events_notification_id_seq TO jixiao_app",
     "GRANT SELECT, INSERT, UPDATE, DELETE ON jixiao_checkpoint, jixiao_audit, jixiao_audit_owner TO jixiao_app",
 )
-TABLES = {"jixiao_schema", "jixiao_events", "jixiao_chain", "jixiao_checkpoint", "jixiao_audit", "jixiao_audit_owner"}
+TABLES = {"jixiao_schema", "jixiao_events", "jixiao_chain", "jixiao_checkpoint", "jixiao_audit", "jixiao_audit_owner",
+          "jixiao_evidence"}
 
 
 def sql(url: str, statement: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -181,6 +185,12 @@ def test_a_role_that_may_not_create_tables_works_the_ledger(postgres_db: str) ->
     recorded = jixiao("--as", "yijiepin", "record", "progress", "K04.1", "--period", "2021Q3",
                       "--percent", "60", "--note", "完成申报", db=clerk)
     assert recorded.returncode == 0, recorded.stderr
+    evidence = Path(tempfile.mkdtemp()) / "申报.bin"
+    evidence.write_bytes(b"\x00clerk\xff")
+    kept = jixiao("--as", "yijiepin", "record", "evidence", "K04.1", str(evidence), db=clerk)
+    assert kept.returncode == 0, kept.stderr
+    got = jixiao_bytes("evidence", "get", hashlib.sha256(evidence.read_bytes()).hexdigest(), db=clerk)
+    assert got.returncode == 0 and got.stdout == evidence.read_bytes(), got.stderr
     for command in (["report", "standings"], ["report", "audit"], ["verify"], ["log"]):
         result = jixiao(*command, db=clerk)
         assert result.returncode == 0, (command, result.stderr)

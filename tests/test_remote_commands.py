@@ -12,10 +12,11 @@ from tui.cli.remote import allowed_argv
     "report quarterly --section center --period Q3 --format xlsx",
     "jixiao report self-inspection --format md",
     "report audit --actor=yijiepin --score-only --limit 20",
-    "verify", "verify --head 35:65683edc1e6e3a4e", "seal",
+    "verify", "verify --head 35:65683edc1e6e3a4e", "seal", "evidence get " + "ab" * 32,
+    "jixiao evidence get " + "AB" * 32 + " --lang en",
 ])
 def test_read_only_commands_pass(command: str) -> None:
-    assert allowed_argv(command)[0] in ("report", "verify", "seal")
+    assert allowed_argv(command)[0] in ("report", "verify", "seal", "evidence")
 
 
 @pytest.mark.parametrize("command", [
@@ -24,6 +25,10 @@ def test_read_only_commands_pass(command: str) -> None:
     "report audit --output=/tmp/x", "report quarterly --file", "verify --db /tmp/other.db",
     "--as admin report standings", "report standings --as admin", "seal --sign /etc/ssh/key",
     "report standings; cat /etc/passwd", "report 'unterminated", "tui",
+    "evidence", "evidence get", "evidence get abc", "evidence get ../../etc/passwd",
+    "evidence get " + "a" * 64 + " -o /tmp/x", "evidence get " + "a" * 64 + " --output=/tmp/x",
+    "evidence get " + "a" * 64 + " --force", "evidence put " + "a" * 64, "record evidence K04.1 /etc/passwd",
+    "verify --bundle /tmp/x.zip", "report self-inspection --bundle /tmp/x.zip",
 ])
 def test_everything_else_is_refused(command: str) -> None:
     with pytest.raises(JixiaoError) as refused:

@@ -11,6 +11,7 @@ screen and the ledger. Skipped, with the reason, where sshd, ssh or tmux is miss
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pwd
 import shlex
@@ -342,8 +343,22 @@ def test_allow_listed_commands_stream_to_the_client(server: Server) -> None:
     assert _top(server.db) == top
 
 
+def test_evidence_get_streams_the_kept_file_to_the_client(server: Server) -> None:
+    content = b"\x00\x01 \xe4\xbd\x90\xe8\xaf\x81 \xff\x00" * 4000  # binary, NUL bytes, over one pipe buffer
+    evidence = server.root / "佐证.bin"
+    evidence.write_bytes(content)
+    recorded = jixiao("--as", "yijiepin", "record", "evidence", "K04.1", str(evidence), db=server.db)
+    assert recorded.returncode == 0, recorded.stderr
+    top = _top(server.db)
+    got = _remote(server, "evidence", "get", hashlib.sha256(content).hexdigest())
+    assert got.returncode == 0, got.stderr.decode()
+    assert got.stdout == content
+    assert _top(server.db) == top
+
+
 @pytest.mark.parametrize("command", [
     ("record", "progress", "K04.2", "--period", "2021Q3", "--percent", "99"),
+    ("evidence", "get", "a" * 64, "-o", "/tmp/stolen.txt"), ("record", "evidence", "K04.1", "/etc/passwd"),
     ("report", "audit", "-o", "/tmp/stolen.txt"), ("report", "audit", "--output=/tmp/stolen.txt"),
     ("export",), ("users", "grant", "yijiepin", "admin"), ("report", "quarterly", "--file"),
     ("verify", "--db", "/etc/passwd"), ("--as", "admin", "report", "standings"), ("sh",), ("report",),

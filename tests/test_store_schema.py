@@ -48,14 +48,16 @@ def test_a_new_sqlite_ledger_runs_every_step_and_records_them(tmp_path: Path, cl
 def test_a_ledger_of_the_previous_release_is_stamped_once_and_written(tmp_path: Path, clock: Clock) -> None:
     """An earlier release kept the links in the events' rows and recorded no version:
     the layout tells step 2; the ledger is stamped so, its audit trail indexed (step 3),
-    and it opens and writes as before."""
+    gains the evidence table (step 4), and it opens and writes as before."""
     db = str(tmp_path / "previous.db")
     a_ledger(db, clock)
     conn = sqlite3.connect(db)
-    for table in ("jixiao_schema", "jixiao_audit_text", "jixiao_audit", "jixiao_audit_owner"):
+    for table in ("jixiao_schema", "jixiao_audit_text", "jixiao_audit", "jixiao_audit_owner", "jixiao_evidence"):
         conn.execute(f"DROP TABLE {table}")  # as that release left it
     conn.commit()
     conn.close()
+    with open_store(db, create=False) as store:
+        assert store.applied_steps() == [3]  # stamped, then the evidence table
     before = verify(open_store(db, create=False))
     with open_store(db, create=False) as store:
         assert store.applied_steps() == []  # stamped and indexed by the opening just before
@@ -126,10 +128,13 @@ def _sql(url: str, statement: str) -> list[tuple[Any, ...]]:
     return sql(url, statement)
 
 
-def test_postgres_ledger_of_the_previous_release_opens_and_migrate_stamps_it(postgres_db: str,
-                                                                             clock: Clock) -> None:
+def test_postgres_ledger_of_the_previous_release_is_migrated_and_stamped(postgres_db: str,
+                                                                        clock: Clock) -> None:
+    """A ledger of a release that recorded no version (events and chain: step 2) is
+    refused to a clerk's session until `db migrate` stamps it and adds the evidence table."""
     a_ledger(postgres_db, clock)
     _sql(postgres_db, "DROP TABLE jixiao_schema")  # an earlier release recorded no version
+    _sql(postgres_db, "DROP TABLE jixiao_evidence")  # nor kept evidence files
     with pytest.raises(JixiaoError) as info:  # as a clerk would open it: no DDL, so told who upgrades it
         open_store(postgres_db, create=False)
     assert [p.code for p in info.value.problems] == ["store.schema_old"]
@@ -140,7 +145,7 @@ def test_postgres_ledger_of_the_previous_release_opens_and_migrate_stamps_it(pos
     status = json.loads(jixiao("db", "status", "--format", "json", db=postgres_db).stdout)
     assert status["schema"] == 3 and status["verified"]
     with open_store(postgres_db, create=False) as store:
-        assert store.kind == "postgres" and store.schema_version() == (3, 3)
+        assert store.kind == "postgres" and store.schema_version() == (4, 4)
 
 
 def test_postgres_ledger_behind_is_refused_with_the_command_that_upgrades_it(postgres_db: str,

@@ -49,6 +49,8 @@ class Kind:
         view = values.get("_view")
         command = parse(self.schema, {f.name: values.get(f.name) for f in self.fields}, label=label)
         context = self.context(view, actor) if self.context is not None else {}
+        if values.get("_evidence_path") is not None:  # which file a typed evidence name means
+            context["evidence_path"] = values["_evidence_path"]
         return command.call(ledger, actor, source="tui", label=label, **context)
 
 
@@ -97,7 +99,8 @@ def offered(view: Any) -> list[Kind]:
 class DryRun(Ledger):
     """The same commands, deciding against the stored state but storing nothing."""
 
-    def run(self, decide: Callable[[], list[Any]], *, actor: str = "", what: str = "") -> list[ev.Event]:
+    def run(self, decide: Callable[[], list[Any]], *, actor: str = "", what: str = "",
+            files: Any = ()) -> list[ev.Event]:
         aggregates = decide()
         return [e for a in aggregates for e in a._pending]
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from domain.errors import fail
+from domain.errors import JixiaoError, fail
 from store import LedgerFiles, export_folder
 
 
@@ -61,6 +61,23 @@ class Destination:
             path = Path(name).expanduser()
         if self.files.owns(path):
             raise fail("export.ledger_file", where=name)
+        return path
+
+    def source_of(self, name: str) -> Path:
+        """The file an evidence name may mean: never one of the ledger's own files (a link
+        to one neither), and in an SSH session only a plain name in the person's folder."""
+        try:
+            path = self.path_of(name)
+        except JixiaoError as exc:
+            if exc.problems[0].code == "export.ledger_file":
+                raise fail("evidence.ledger_file", where=name) from None
+            raise
+        try:
+            st = path.stat()
+        except OSError:
+            return path  # reading it says why it cannot be read
+        if (st.st_dev, st.st_ino) in self.files.identities():
+            raise fail("evidence.ledger_file", where=name)
         return path
 
     @contextlib.contextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from domain import events as ev
@@ -22,6 +22,7 @@ from domain.aggregates import (
 from domain.errors import fail
 from domain.ledger import LedgerBase
 from domain.plan import Indicator, Plan, tier_points
+from domain.ports import EvidenceFile
 
 PLAN_CHANGES = frozenset({ev.IndicatorAdded, ev.IndicatorRevised, ev.IndicatorWithdrawn,
                           ev.TierTableChanged, ev.DeadlinesChanged, ev.DataItemsChanged})
@@ -79,7 +80,8 @@ class LedgerContext(LedgerBase):
 
     def _record(self, actor: str, command: str, indicator: str, event_type: type[ev.Event],
                 effective: dt.date | None, reason: str, source: str, *, leaf: bool = False,
-                check_plan: Callable[[Plan], None] | None = None, **fields: Any) -> ev.Event:
+                check_plan: Callable[[Plan], None] | None = None,
+                files: Sequence[EvidenceFile] = (), **fields: Any) -> ev.Event:
         """The common path of commands on one indicator."""
 
         def decide() -> list[Aggregate]:
@@ -97,7 +99,7 @@ class LedgerContext(LedgerBase):
             file.trigger(event_type, **payload)
             return [file]
 
-        return self.run(decide, actor=actor, what=command)[0]
+        return self.run(decide, actor=actor, what=command, files=files)[0]
 
     @staticmethod
     def _needs_reason(file: IndicatorAggregate, event_type: type[ev.Event], payload: dict[str, Any]) -> None:

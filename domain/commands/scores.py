@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from typing import get_args
 
@@ -15,6 +16,7 @@ from domain.aggregates import (
 )
 from domain.commands.context import NAME_LIMIT, TEXT_LIMIT, LedgerContext
 from domain.errors import fail
+from domain.ports import EvidenceFile
 
 
 class ScoreCommands(LedgerContext):
@@ -34,11 +36,18 @@ class ScoreCommands(LedgerContext):
 
     def attach_evidence(self, actor: str, indicator: str, *, file_name: str, sha256: str,
                         size: int, description: str = "", effective: dt.date | None = None,
-                        reason: str = "", source: str = "cli") -> ev.Event:
+                        reason: str = "", source: str = "cli", content: bytes | None = None) -> ev.Event:
+        """Evidence for an indicator: with `content`, the file itself is kept beside the log
+        (once per digest, in the event's own transaction); without, only its digest."""
         if size < 0:
             raise fail("value.positive", field="size", actual=size)
+        files: tuple[EvidenceFile, ...] = ()
+        if content is not None:
+            if hashlib.sha256(content).hexdigest() != sha256.lower() or len(content) != size:
+                raise fail("evidence.wrong_digest", sha256=sha256)
+            files = (EvidenceFile(sha256.lower(), content),)
         return self._record(actor, "attach_evidence", indicator, ev.EvidenceAttached, effective,
-                            reason, source, file_name=v.text("file_name", file_name, 255,
+                            reason, source, files=files, file_name=v.text("file_name", file_name, 255,
                                                              required=True),
                             sha256=v.sha256(sha256.lower()), size=size,
                             description=v.text("description", description, TEXT_LIMIT))

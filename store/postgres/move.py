@@ -8,6 +8,8 @@ from typing import Any
 
 from psycopg.sql import SQL, Identifier
 
+from domain.ports import EvidenceFile
+from store.postgres import evidence
 from store.postgres.connect import pg_connect
 
 
@@ -21,6 +23,7 @@ class PostgresWriter:
         self.events = SQL("{}.{}").format(Identifier(schema), Identifier(recorder.events_table_name))
         self.chain = SQL("{}.{}").format(Identifier(schema), Identifier(recorder.chain_table))
         self.sequence = f"{schema}.{recorder.events_table_name}"
+        self.schema, self.evidence = schema, recorder.evidence_table
         self.conn = pg_connect(db, autocommit=False)
         self.conn.execute(SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(self.events))
         self.done = False
@@ -45,6 +48,11 @@ class PostgresWriter:
             with cursor.copy(self._copy_links) as copy:
                 for row in batch:
                     copy.write_row((row[0], row[5], row[6]))
+
+    def keep(self, digest: str, content: bytes) -> None:
+        """An evidence file, kept once by its digest."""
+        with self.conn.cursor() as cursor:
+            evidence.insert(cursor, self.schema, self.evidence, [EvidenceFile(digest, content)])
 
     def commit(self, last_position: int) -> None:
         if last_position:

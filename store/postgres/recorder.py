@@ -20,7 +20,7 @@ from psycopg.sql import SQL, Identifier
 
 from domain.errors import JixiaoError, fail
 from store.chain import GENESIS, chain_links
-from store.postgres import audit_table, schema
+from store.postgres import audit_table, evidence, schema
 from store.postgres.chain_source import PostgresSource
 
 CHAIN_TABLE = "jixiao_chain"
@@ -54,6 +54,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         self.select_chain_head = SQL(
             "SELECT position, digest FROM {schema}.{table} ORDER BY position DESC LIMIT 1"
         ).format(**names)
+        self.evidence_table = evidence.evidence_table_name(events_table_name)
+        self.create_evidence_table = evidence.create_statement(self.datastore.schema, self.evidence_table)
         self.insert_chain = SQL("INSERT INTO {schema}.{table} VALUES (%s, %s, %s)").format(**names)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
@@ -65,6 +67,13 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             if refused is not None and REFUSED_MARK in str(exc):
                 raise refused from None
             raise
+
+    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        """The files an event attaches, in the transaction that stores the event."""
+        super()._insert_events(curs, stored_events, **kwargs)
+        files = kwargs.get("evidence") or ()
+        if files:
+            evidence.insert(curs, self.datastore.schema, self.evidence_table, files)
 
     def create_table(self) -> None:
         """The ledger's numbered steps (`store.postgres.schema`): the library's tables, types

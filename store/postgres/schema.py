@@ -9,6 +9,7 @@ database.
 3. the audit trail's tables (`store.postgres.audit_table`), written from then on with
    each event; the events stored before are indexed in bulk, once (an audit table of an
    earlier release, folded apart from the writes, is dropped first).
+4. the evidence files (`jixiao_evidence`: one row per distinct file, by SHA-256 digest).
 
 The checkpoint's table and the audit text's trigram index are made beside them by
 `jixiao init` and `jixiao db migrate` through `store.postgres.views`.
@@ -51,7 +52,14 @@ def _audit_table(recorder: Any) -> None:
         audit_table.index_all(conn, table, terminal_bar())
 
 
-STEPS: dict[int, Callable[[Any], None]] = {1: _library_tables, 2: _chain_table, 3: _audit_table}
+
+
+def _evidence_table(recorder: Any) -> None:
+    with recorder.datastore.transaction(commit=True) as curs:
+        curs.execute(recorder.create_evidence_table)
+
+
+STEPS: dict[int, Callable[[Any], None]] = {1: _library_tables, 2: _chain_table, 3: _audit_table, 4: _evidence_table}
 VERSION = max(STEPS)  # the version this code writes
 
 

@@ -8,6 +8,7 @@ import sqlite3
 from typing import Any
 
 from domain.errors import fail
+from store.sqlite import evidence
 
 
 def refuse_nonempty(path: str) -> None:
@@ -41,6 +42,10 @@ class SQLiteWriter:
     def write(self, batch: list[tuple[Any, ...]]) -> None:
         self.conn.executemany(f"INSERT INTO {self.events} (rowid, originator_id, originator_version, "
                               "topic, state, previous, digest) VALUES (?,?,?,?,?,?,?)", batch)
+
+    def keep(self, digest: str, content: bytes) -> None:
+        """An evidence file, kept once by its digest."""
+        self.conn.execute(evidence.INSERT, (digest, len(content), content))
 
     def commit(self, last_position: int) -> None:
         self.conn.execute("COMMIT")

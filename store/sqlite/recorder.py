@@ -19,7 +19,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from domain.errors import fail
 from store.chain import GENESIS, link
 from store.progress import terminal_bar
-from store.sqlite import audit_table, schema
+from store.sqlite import audit_table, evidence, schema
 from store.sqlite.chain_source import SQLiteSource
 
 
@@ -66,6 +66,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                        **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:
             return []
+        files = kwargs.get("evidence") or ()
+        if files:  # the files an event attaches, in its own transaction
+            evidence.insert(c.sqlite_cursor, files)  # type: ignore[attr-defined]
         committed = self._committed
         position, previous = committed
         cursor = c.sqlite_cursor  # type: ignore[attr-defined]

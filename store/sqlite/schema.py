@@ -11,6 +11,7 @@
    file an earlier release kept beside the ledger (`<ledger>.audit.db`) is removed; and
    the checkpoint's table (`store.sqlite.checkpoint_table`), into which the checkpoint
    file kept beside the ledger (`<ledger>.checkpoint`) is moved.
+4. the evidence files (`jixiao_evidence`: one row per distinct file, by SHA-256 digest).
 
 A ledger written before versions were recorded is recognised once by its layout (an
 events table with link columns is at step 2, one without at step 1) and stamped with
@@ -28,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from domain.errors import fail
-from store.sqlite import audit_table, checkpoint_table
+from store.sqlite import audit_table, checkpoint_table, evidence
 
 Progress = Callable[[int, int], None]  # (events indexed so far, of how many)
 
@@ -59,8 +60,12 @@ def _audit_in_ledger(conn: sqlite3.Connection, events: str, progress: Progress |
     checkpoint_table.create(conn)
 
 
+def _evidence_table(conn: sqlite3.Connection, events: str, progress: Progress | None = None) -> None:
+    conn.execute(evidence.CREATE)
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection, str, Progress | None], None]] = {
-    1: _library_tables, 2: _links_in_rows, 3: _audit_in_ledger}
+    1: _library_tables, 2: _links_in_rows, 3: _audit_in_ledger, 4: _evidence_table}
 OLD_SIDE_FILES = (".audit.db", ".audit.db-wal", ".audit.db-shm")  # the audit file before step 3
 VERSION = max(STEPS)  # the version this code writes
 

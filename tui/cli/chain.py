@@ -15,10 +15,13 @@ import msgspec
 from domain.commands import Ledger
 from domain.errors import fail
 from domain.localtime import local_text
+from domain.messages import render
+from projections.evidence import evidence_in_log
 from store import ChainStatus, parse_head, verify
 from tui.cli.common import actor_of, lang_of
 from tui.cli.common import open_ledger as open_checked
 from tui.cli.seals import interval_days, sign_seal, verify_seals
+from tui.reports.bundle import BundleStatus, check_bundle
 from tui.seal_notice import seal_reminder
 
 chain_log = logging.getLogger("jixiao.chain")
@@ -30,6 +33,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--head", metavar="POS:DIGEST",
                    help="a sealed head (from `jixiao seal`) the log must still extend")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--bundle", metavar="ZIP",
+                   help="check a self-inspection bundle offline (no ledger needed): every file against "
+                        "its manifest")
     p.add_argument("--workers", type=_workers, metavar="N",
                    help="processes hashing a large SQLite log (default: one per CPU, up to 4)")
     p.add_argument("--low-priority", action="store_true",
@@ -68,17 +74,56 @@ def _open(args: argparse.Namespace) -> Ledger:
     return open_checked(args)
 
 
-def _report(status: ChainStatus, args: argparse.Namespace) -> int:
+def _report(status: ChainStatus, args: argparse.Namespace, damaged: list[dict[str, Any]] | None = None,
+            files: int = 0) -> int:
+    damaged = damaged or []
+    lang = _lang(args)
     if getattr(args, "format", "text") == "json":
         data = dataclasses.asdict(status)
         data["message"] = status.message("en")
+        data["ok"] = status.ok and not damaged  # a changed evidence file fails the check too
+        data["evidence"] = {"files": files, "damaged": damaged}
         print(msgspec.json.encode(data).decode())
     else:
-        print(status.message(_lang(args)), file=sys.stdout if status.ok else sys.stderr)
+        print(status.message(lang), file=sys.stdout if status.ok else sys.stderr)
+        for bad in damaged:
+            print(render("evidence.damaged", lang, sha256=bad["sha256"], indicators="、".join(bad["indicators"])),
+                  file=sys.stderr)
+        if files and not damaged:
+            print(render("evidence.intact", lang, count=str(files)))
+    return 0 if status.ok and not damaged else 1
+
+
+def _evidence_damaged(ledger: Ledger) -> tuple[int, list[dict[str, Any]]]:
+    """(the number of kept evidence files, those whose bytes no longer match their digest,
+    each with the indicators it was attached to)."""
+    checked = list(ledger.store.evidence.check())
+    bad = [digest for digest, ok in checked if not ok]
+    if not bad:
+        return len(checked), []
+    attached = evidence_in_log(ledger.store.log)
+    return len(checked), [{"sha256": d, "indicators": sorted({i.indicator for i in attached.get(d, [])}) or ["—"]}
+                          for d in bad]
+
+
+def _bundle_report(status: BundleStatus, args: argparse.Namespace) -> int:
+    lang = _lang(args)
+    if args.format == "json":
+        data = dataclasses.asdict(status)
+        data["ok"] = status.ok
+        print(msgspec.json.encode(data).decode())
+    elif status.ok:
+        print(render("bundle.intact", lang, count=str(status.files), unit=status.unit, year=str(status.year),
+                     digest=status.manifest_sha256))
+    else:
+        for problem in status.problems:
+            print(render(problem["code"], lang, file=problem["file"]), file=sys.stderr)
     return 0 if status.ok else 1
 
 
 def verify_cmd(args: argparse.Namespace) -> int:
+    if args.bundle:  # offline: no ledger is opened
+        return _bundle_report(check_bundle(args.bundle), args)
     head = parse_head(args.head) if args.head else None
     if args.low_priority:
 
@@ -88,9 +133,12 @@ def verify_cmd(args: argparse.Namespace) -> int:
         if args.seals:
             return verify_seals(args, ledger)
         status = verify(ledger.store, head, workers=args.workers)
+        files, damaged = _evidence_damaged(ledger)
     if not status.ok:
         chain_log.warning("verify failed: %s", status.message("en"))
-    return _report(status, args)
+    for bad in damaged:
+        chain_log.warning("verify failed: evidence %s changed (%s)", bad["sha256"], ", ".join(bad["indicators"]))
+    return _report(status, args, damaged, files)
 
 
 def seal_cmd(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from domain.errors import JixiaoError
 from domain.localtime import local_text
 from domain.plan_io import bundled_plan, load_plan
 from domain.rules import check
-from tui.cli.common import DEFAULT_ACTOR, actor_of, lang_of, open_ledger, os_account, positive, usage
+from tui.cli.common import DEFAULT_ACTOR, actor_of, destination_of, lang_of, open_ledger, os_account, positive, usage
 from tui.cli.db import prepare_views
 from tui.cli.output import render_table, to_json
 from tui.cli.schema_args import add_command, run_command
@@ -90,7 +90,8 @@ def _register_record(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _record(args: argparse.Namespace) -> int:
-    return run_command(args)
+    # an evidence file is read through the export guard: never one of the ledger's own files
+    return run_command(args, evidence_path=destination_of(args).source_of)
 
 
 # -- log, export, import -----------------------------------------------------------------

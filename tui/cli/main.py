@@ -26,7 +26,22 @@ from pathlib import Path
 from domain.errors import JixiaoError
 from domain.messages import render
 from store import Location, resolve_db
-from tui.cli import chain, db, demo, internal, ledger, meeting, plan, ranking, remote, report, ssh, terminal, users
+from tui.cli import (
+    chain,
+    db,
+    demo,
+    evidence,
+    internal,
+    ledger,
+    meeting,
+    plan,
+    ranking,
+    remote,
+    report,
+    ssh,
+    terminal,
+    users,
+)
 from tui.cli.common import actor_of, lang_of
 
 Handler = Callable[[argparse.Namespace], int]
@@ -53,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
     _common(common, top=False)
-    for module in (plan, ledger, users, internal, meeting, ranking, report, chain, ssh, terminal, demo, db):
+    for module in (plan, ledger, users, internal, meeting, ranking, report, evidence, chain, ssh, terminal, demo, db):
         module.register(sub, common)
     return parser
 

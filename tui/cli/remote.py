@@ -3,14 +3,15 @@
 The forced command of each key is `jixiao --db LEDGER tui --as USER --ssh`. With no
 command from the client it opens the terminal UI; with one (sshd keeps it in
 SSH_ORIGINAL_COMMAND) the words are read without any shell and run as the key's person,
-with that person's rights, only if they are one of the read-only commands below, with
-options that name no file on the server. The result streams to the client's standard
-output (an xlsx too). Anything else is refused and logged.
+with that person's rights, only if they are one of the read-only commands below (reports,
+`verify`, `seal`, `evidence get DIGEST`), with options that name no file on the server.
+The result streams to the client's standard output (an xlsx too, an evidence file). Anything else is refused and logged.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import shlex
 from collections.abc import Callable, Sequence
 
@@ -28,7 +29,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "report": REPORT_OPTIONS,
     "verify": frozenset({"--head", "--format", "--lang"}),
     "seal": frozenset({"--lang"}),
+    "evidence": frozenset({"--lang"}),  # `evidence get DIGEST`: the file to standard output
 }
+DIGEST = re.compile(r"^[0-9a-fA-F]{64}$")
 FLAGS = frozenset({"--score-only"})
 
 
@@ -48,6 +51,10 @@ def allowed_argv(command: str) -> list[str]:
         if not rest or rest[0].startswith("-"):
             raise fail("ssh.refused", where=command[:80])
         rest = rest[1:]
+    if words[0] == "evidence":
+        if len(rest) < 2 or rest[0] != "get" or not DIGEST.match(rest[1]):
+            raise fail("ssh.refused", where=command[:80])
+        rest = rest[2:]
     index = 0
     while index < len(rest):
         word = rest[index]

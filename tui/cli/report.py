@@ -19,7 +19,8 @@ from tui.cli.common import actor_of, destination_of, open_ledger
 from tui.cli.reports import print_filed, progress_refresh
 from tui.reports import DOCUMENTS, NAMES, REPORTS, ReportQuery, Source
 from tui.reports.audit import audit_page
-from tui.reports.base import open_fold, report
+from tui.reports.base import open_fold, plan_or_fail, report
+from tui.reports.bundle import build_bundle
 from tui.reports.export import emit
 from tui.reports.filing import file_report, summary_text
 
@@ -38,6 +39,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json", "csv", "md", "xlsx"), default="table")
     p.add_argument("-o", "--output", help="write to this file (required for xlsx)")
     p.add_argument("--force", action="store_true", help="overwrite the -o file if it exists")
+    p.add_argument("--bundle", metavar="ZIP",
+                   help="self-inspection: write the report (md and json), the year's evidence files and a "
+                        "manifest of their digests with the latest seal into this zip")
     p.add_argument("--unit", default="", help="the unit whose plan to report (default: the latest plan)")
     p.add_argument("--year", type=int, default=0, help="the plan year (default: the latest plan)")
     p.add_argument("--county", default="", help="ranking: only units whose names begin with this (e.g. 安溪县)")
@@ -83,6 +87,8 @@ def run_report(args: argparse.Namespace) -> int:
         content = _content(args.content) if args.content is not None else None
         if content is not None and not args.file:
             raise fail("report.content_file")
+        if args.bundle:
+            return _bundle(args, query, ledger)
         source = Source.of(ledger, business_date(ledger.clock()))
         if args.name == "audit":
             page = audit_page(source, query, refresh=progress_refresh)
@@ -109,3 +115,20 @@ def _content(path: str) -> str:
     except (OSError, UnicodeDecodeError) as exc:
         raise fail("file.unreadable", where=path, detail=exc) from None
     return summary_text("content", text)
+
+
+def _bundle(args: argparse.Namespace, query: ReportQuery, ledger: Any) -> int:
+    """`report self-inspection --bundle out.zip`: the report with its evidence and manifest."""
+    if args.name != "self-inspection":
+        raise fail("bundle.only_self_inspection")
+    destination = destination_of(args)
+    destination.refuse_early(args.bundle)  # before the year is read
+    source = Source.of(ledger, business_date(ledger.clock()))
+    fold = open_fold(ledger, query.as_of, query.known_at)
+    plan_or_fail(fold, query)  # before the file is made
+    with destination.open(args.bundle) as out:
+        try:
+            build_bundle(fold, source, query, out, now=ledger.clock())
+        except OSError as exc:
+            raise fail("file.unwritable", where=args.bundle, detail=exc) from None
+    return 0

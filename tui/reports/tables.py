@@ -14,6 +14,7 @@ from domain.errors import fail
 from projections import quarterly as q
 from projections.deadlines import DEADLINE_COLUMNS, deadline_rows, deadlines
 from projections.describe import report_label
+from projections.evidence import evidence_of
 from projections.fold import PlanFold, YearFold
 from projections.forms import (
     CONTACT_COLUMNS,
@@ -68,8 +69,14 @@ def ledger_report(fold: YearFold, source: Source, query: ReportQuery) -> Built:
                 ["完成时限", d.deadline or ""], ["进度安排", "；".join(d.milestones)],
                 ["责任分解", "已分解" if d.assigned else "按方案（尚未分解）"]]
         title = f"工作台账 · {wl.indicator} {wl.name} · {moment_of(fold)}"
+        first = plan_fold.plan.indicator(wl.indicator)
+        owners = [wl.indicator, *(c.id for c in (first.children if first else []))]
+        files = [[e.indicator, e.file_name, e.size, e.actor, e.recorded.strftime("%Y-%m-%d %H:%M"),
+                  "已保存" if e.kept else "文件未保存", e.sha256]
+                 for e in evidence_of(plan_fold, owners, source.read, source.ledger.store.evidence.kept)]
         sheets = [("责任分解", ["项目", "内容"], duty),
-                  ("台账", LEDGER_COLUMNS, [_ledger_line(line) for line in wl.lines])]
+                  ("台账", LEDGER_COLUMNS, [_ledger_line(line) for line in wl.lines]),
+                  ("佐证材料", ["指标", "文件名", "字节", "上传人", "记录时间 (UTC)", "文件", "SHA-256"], files)]
         return title, sheets, wl
     ledgers = work_ledgers(fold, plan_fold, source.read, section=query.section)
     rows = [[wl.indicator, *_ledger_line(line)] for wl in ledgers for line in wl.lines]

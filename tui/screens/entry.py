@@ -263,7 +263,8 @@ class EntryScreen(LedgerScreen):
             for f in self.kind.fields:
                 if f.required and not str(values[f.name]).strip():
                     raise fail("value.required", field=self.t(f"f.{f.name}"))
-            events = self.kind.call(dry_run(self.japp.ledger), view.actor, {**values, "_view": view},
+            context = {**values, "_view": view, "_evidence_path": self.japp.exports.source_of}
+            events = self.kind.call(dry_run(self.japp.ledger), view.actor, context,
                                     label=self._label)
         except JixiaoError as exc:
             message.update(Text(exc.message(self.japp.lang), style="red"))
@@ -320,7 +321,9 @@ class EntryScreen(LedgerScreen):
         kind = self.kind
         try:
             event, position = self.japp.record(
-                lambda ledger: kind.call(ledger, self.japp.view.actor, {**values, "_view": self.japp.view},
+                lambda ledger: kind.call(ledger, self.japp.view.actor,
+                                         {**values, "_view": self.japp.view,
+                                          "_evidence_path": self.japp.exports.source_of},
                                          label=self._label))
         except JixiaoError as exc:
             self.query_one("#en-message", Static).update(Text(exc.message(self.japp.lang), style="red"))

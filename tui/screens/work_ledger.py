@@ -8,11 +8,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
-from projections.work_ledger import work_ledger
+from projections.evidence import EvidenceItem, evidence_of
+from projections.work_ledger import people_names, work_ledger
 from tui.describe import local_time
 from tui.i18n import kind_label
 from tui.screens.base import Host, LedgerScreen
-from tui.widgets import lit, points
+from tui.widgets import lit, points, size_text
+
+EVIDENCE_SHOWN = 4  # evidence lines in the panel: the latest ones
 
 
 class WorkLedgerScreen(LedgerScreen):
@@ -30,6 +33,7 @@ class WorkLedgerScreen(LedgerScreen):
     def body(self) -> ComposeResult:
         yield Static(id="wl-head", classes="title")
         yield Static(id="wl-assignment", classes="panel")
+        yield Static(id="wl-evidence", classes="panel")
         yield DataTable(id="wl-table", cursor_type="row")
 
     def on_mount(self) -> None:
@@ -40,6 +44,7 @@ class WorkLedgerScreen(LedgerScreen):
         indicator = self.japp.current_indicator
         head = self.query_one("#wl-head", Static)
         assignment = self.query_one("#wl-assignment", Static)
+        evidence = self.query_one("#wl-evidence", Static)
         table = self.query_one("#wl-table", DataTable)
         table.clear(columns=True)
         self._positions, self._voidable = [], set()
@@ -52,6 +57,7 @@ class WorkLedgerScreen(LedgerScreen):
         if wl is None or score is None or not view.may_see(wl.duty.section):
             head.update(Text(self.t("wl.choose"), style="dim"))
             assignment.update("")
+            evidence.update("")
             return
         t = self.t
         head.update(Text(t("wl.title", id=wl.indicator, name=wl.name), style="bold"))
@@ -78,6 +84,11 @@ class WorkLedgerScreen(LedgerScreen):
         if d.milestones:
             lines.append(Text(f"{t('wl.milestones')}：", style="dim") + lit("；".join(d.milestones)))
         assignment.update(Group(*lines))
+        plan = view.plan
+        first = plan.indicator(wl.indicator) if plan else None
+        owners = [wl.indicator, *(c.id for c in (first.children if first else []))]
+        items = evidence_of(plan_fold, owners, view.reader(), self.japp.ledger.store.evidence.kept)
+        evidence.update(self._evidence(items, people_names(fold, plan_fold), several=len(owners) > 1))
 
         table.add_column(t("col.position"), width=6)
         table.add_column(t("col.effective"), width=10)
@@ -87,8 +98,6 @@ class WorkLedgerScreen(LedgerScreen):
         table.add_column(f"{t('col.summary')} · {t('col.reason')}", width=max(20, self.size.width - 66))
         # a first-level indicator's ledger shows its second-level indicators' events too
         lines = [(wl.indicator, line) for line in wl.lines]
-        plan = view.plan
-        first = plan.indicator(wl.indicator) if plan else None
         for child in first.children if first else []:
             sub = work_ledger(fold, plan_fold, child.id, view.reader(), self.japp.lang)
             lines += [(child.id, line) for line in sub.lines] if sub else []
@@ -123,6 +132,26 @@ class WorkLedgerScreen(LedgerScreen):
             self._positions.append(line.position)
         if not lines:
             table.add_row("", "", "", "", "", Text(t("wl.none"), style="dim"))
+
+    def _evidence(self, items: list[EvidenceItem], names: dict[str, str], *, several: bool) -> Group:
+        """The evidence panel: each file with its size, who attached it and when, kept or not."""
+        t = self.t
+        rows: list[object] = [Text(t("wl.evidence", count=len(items)), style="bold")]
+        if not items:
+            rows.append(Text(t("wl.evidence_none"), style="dim"))
+        for item in items[-EVIDENCE_SHOWN:]:  # the latest; the work ledger below lists every one
+            line = Text(f"{item.indicator} ", style="bold") if several else Text()
+            line += lit(item.file_name)
+            line.append(f"  {size_text(item.size)}  ", style="dim")
+            line += lit(names.get(item.actor, item.actor))
+            line.append(f"  {local_time(item.recorded)}  ", style="dim")
+            line.append(t("wl.kept") if item.kept else t("wl.not_kept"),
+                        style="green" if item.kept else "yellow")
+            line.append(f"  {item.sha256[:8]}…", style="dim")
+            rows.append(line)
+        if len(items) > EVIDENCE_SHOWN:
+            rows.append(Text(t("wl.evidence_more", count=len(items) - EVIDENCE_SHOWN), style="dim"))
+        return Group(*rows)
 
     def selected_position(self) -> int | None:
         table = self.query_one("#wl-table", DataTable)

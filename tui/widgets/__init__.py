@@ -8,8 +8,8 @@ The names are importable from here too.
 """
 
 from tui.widgets.banners import IdentityBar, MomentBanner
-from tui.widgets.format import BLOCKS, STATUS_STYLE, bar, columns, lit, points, sparkline
+from tui.widgets.format import BLOCKS, STATUS_STYLE, bar, columns, lit, points, size_text, sparkline
 from tui.widgets.inputs import LedgerInput
 
 __all__ = ["BLOCKS", "STATUS_STYLE", "IdentityBar", "LedgerInput", "MomentBanner", "bar", "columns", "lit",
-           "points", "sparkline"]
+           "points", "size_text", "sparkline"]

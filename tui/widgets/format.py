@@ -82,3 +82,13 @@ def columns(rows: list[list[Text | str]], widths: list[int | None], total: int,
                 out.append(" ")
             out.append_text(text)
     return out
+
+
+def size_text(size: int) -> str:
+    """A file's size as people read it: 812 B, 3.4 KB, 12.0 MB."""
+    value = float(size)
+    for unit in ("B", "KB", "MB"):
+        if value < 1024 or unit == "MB":
+            return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} MB"  # pragma: no cover - the loop always returns
