@@ -22,7 +22,7 @@ from projections.effect import effect
 from tui.describe import local_time, raw, words
 from tui.i18n import KINDS, kind_label
 from tui.screens.base import Host, LedgerScreen
-from tui.widgets import LedgerInput, lit, points
+from tui.widgets import LedgerInput, LedgerSelect, lit, points
 
 PAGE = 100
 
@@ -52,10 +52,10 @@ class AuditScreen(LedgerScreen):
         plan = view.plan
         with Horizontal(id="au-filters"):
             yield LedgerInput(placeholder=t("au.filter_actor"), id="au-actor", compact=True)
-            yield Select([(kind_label(k, self.japp.lang), k) for k in KINDS], prompt=t("au.filter_kind"),
+            yield LedgerSelect([(kind_label(k, self.japp.lang), k) for k in KINDS], prompt=t("au.filter_kind"),
                          id="au-kind", compact=True)
             sections = [(s.name, s.id) for s in plan.sections] if plan else []
-            yield Select(sections, prompt=t("au.filter_section"), id="au-section", compact=True,
+            yield LedgerSelect(sections, prompt=t("au.filter_section"), id="au-section", compact=True,
                          disabled=view.section_only)
             yield LedgerInput(placeholder=t("au.filter_indicator"), id="au-indicator", compact=True)
             yield LedgerInput(placeholder=t("au.filter_from"), id="au-from", compact=True)
