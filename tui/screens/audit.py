@@ -9,20 +9,19 @@ from typing import Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Select, Static
 
 from domain.errors import JixiaoError
-from domain.events import SCORE_KINDS
 from domain.people import person_of
 from domain.validate import parse_date
 from projections.audit import AuditFilter, AuditTrail
 from projections.describe import summary
-from projections.effect import effect
-from tui.describe import local_time, raw, words
+from tui.describe import local_time
 from tui.i18n import KINDS, kind_label
 from tui.screens.base import Host, LedgerScreen
-from tui.widgets import LedgerInput, LedgerSelect, lit, points
+from tui.screens.event_detail import EventDetail
+from tui.widgets import LedgerInput, LedgerSelect, lit
 
 PAGE = 100
 
@@ -38,7 +37,6 @@ class AuditScreen(LedgerScreen):
         self._selected: int | None = None
         self._building = False
         self.last_ms = 0.0
-        self.raw = False  # the detail pane shows the stored payload instead of words
 
     def keys(self) -> list[tuple[str, str, str, bool]]:
         return [("slash", "focus_filters", "key.filter", True), ("ctrl+l", "clear", "key.clear", True),
@@ -64,9 +62,7 @@ class AuditScreen(LedgerScreen):
         yield Static(id="au-status")
         with Horizontal(id="au-main"):
             yield DataTable(id="au-table", cursor_type="row")
-            with VerticalScroll(id="au-detail"):
-                yield Static(Text(t("au.select"), style="dim"), id="au-detail-text")
-                yield Static(id="au-effect")
+            yield EventDetail(self.japp, id="au-detail")
 
     def on_mount(self) -> None:
         try:
@@ -188,8 +184,7 @@ class AuditScreen(LedgerScreen):
         if rows:
             self._show_detail(rows[0])
         else:
-            self.query_one("#au-detail-text", Static).update(Text(t("au.select"), style="dim"))
-            self.query_one("#au-effect", Static).update("")
+            self.query_one(EventDetail).clear()
 
     def _english(self, rows: list[Any]) -> dict[int, str]:
         """The page's summaries in English (the trail stores them in Chinese, for its
@@ -204,54 +199,11 @@ class AuditScreen(LedgerScreen):
         if event.data_table.id == "au-table" and 0 <= event.cursor_row < len(self._rows):
             self._show_detail(self._rows[event.cursor_row])
 
-    def _show_detail(self, row: Any, *, again: bool = False) -> None:
-        if self._selected == row.position and not again:
+    def _show_detail(self, row: Any) -> None:
+        if self._selected == row.position:
             return
         self._selected = row.position
-        event = self.japp.view.events_at([row.position]).get(row.position)
-        if event is None:
-            return
-        lang = self.japp.lang
-        text = raw(event, row.position, lang) if self.raw else words(event, row.position, lang, self.japp.view)
-        if row.voided_by:
-            text.append(self.t("wl.voided_by", position=row.voided_by, reason=""), style="bold yellow")
-            text.append_text(lit(row.void_reason or "", "yellow"))
-            text.append("\n")
-        self.query_one("#au-detail-text", Static).update(text)
-        if event.kind not in SCORE_KINDS:  # it changes no score: said at once, no worker
-            self._effect_ready(row.position, None)
-            return
-        self.query_one("#au-effect", Static).update(Text(self.t("au.effect_pending"), style="dim"))
-        # once the page is drawn: the worker would otherwise take turns with the drawing
-        self.call_after_refresh(self._start_effect, row.position, event)
-
-    def _start_effect(self, position: int, event: Any) -> None:
-        if position == self._selected and self.is_mounted:
-            self.compute_effect(position, event)
-
-    @work(thread=True, exclusive=True, group="effect")
-    def compute_effect(self, position: int, event: Any) -> None:
-        view = self.japp.view
-        result = effect(view.live, position, event, today=view.today())
-        self.app.call_from_thread(self._effect_ready, position, result)
-
-    def _effect_ready(self, position: int, result: Any) -> None:
-        if position != self._selected or not self.is_mounted:
-            return
-        t = self.t
-        text = Text(f"{t('au.effect')}\n", style="bold")
-        if result is None:
-            text.append(t("au.effect_none"), style="dim")
-        else:
-            if result.indicator:
-                text.append(t("au.effect_indicator", id=result.indicator,
-                              before=points(result.indicator_before),
-                              after=points(result.indicator_after)) + "\n")
-            text.append(t("au.effect_unit", before=points(result.total_before),
-                          after=points(result.total_after)))
-            if result.grade_before != result.grade_after:
-                text.append(f"（{result.grade_before} → {result.grade_after}）")
-        self.query_one("#au-effect", Static).update(text)
+        self.query_one(EventDetail).show(row.position)
 
     # -- actions ---------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -288,10 +240,7 @@ class AuditScreen(LedgerScreen):
             self.load_page()
 
     def action_toggle_raw(self) -> None:
-        self.raw = not self.raw
-        row = next((r for r in self._rows if r.position == self._selected), None)
-        if row is not None:
-            self._show_detail(row, again=True)
+        self.query_one(EventDetail).toggle_raw()
 
     def action_void(self) -> None:
         if self._selected is not None and self.japp.view.moment.now:
