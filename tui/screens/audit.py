@@ -10,6 +10,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Select, Static
 
 from domain.errors import JixiaoError
@@ -37,6 +38,8 @@ class AuditScreen(LedgerScreen):
         self._selected: int | None = None
         self._building = False
         self.last_ms = 0.0
+        self._kinds: list[str] = list(KINDS)  # what the kind filter offers
+        self._kinds_at = -1  # the position it was read at
 
     def keys(self) -> list[tuple[str, str, str, bool]]:
         return [("slash", "focus_filters", "key.filter", True), ("ctrl+l", "clear", "key.clear", True),
@@ -55,7 +58,9 @@ class AuditScreen(LedgerScreen):
             sections = [(s.name, s.id) for s in plan.sections] if plan else []
             yield LedgerSelect(sections, prompt=t("au.filter_section"), id="au-section", compact=True,
                          disabled=view.section_only)
-            yield LedgerInput(placeholder=t("au.filter_indicator"), id="au-indicator", compact=True)
+            # completion from the plan's indicators: an id (K04.2) or a name as the plan writes it
+            yield LedgerInput(placeholder=t("au.filter_indicator"), id="au-indicator", compact=True,
+                              suggester=SuggestFromList(self._indicator_words(), case_sensitive=False))
             yield LedgerInput(placeholder=t("au.filter_from"), id="au-from", compact=True)
             yield LedgerInput(placeholder=t("au.filter_to"), id="au-to", compact=True)
             yield LedgerInput(placeholder=t("au.filter_text"), id="au-text", compact=True)
@@ -63,6 +68,37 @@ class AuditScreen(LedgerScreen):
         with Horizontal(id="au-main"):
             yield DataTable(id="au-table", cursor_type="row")
             yield EventDetail(self.japp, id="au-detail")
+
+    def _indicator_words(self) -> list[str]:
+        plan = self.japp.view.plan
+        if plan is None:
+            return []
+        found = [i for i, _ in plan.walk() if self.japp.view.may_see(i.section)]
+        return [i.id for i in found] + [i.name for i in found]
+
+    def _indicator_of(self, typed: str) -> str:
+        """The indicator a filter names: its id as typed, or the id of the one so named."""
+        plan = self.japp.view.plan
+        for i, _ in plan.walk() if plan is not None else ():
+            if typed.casefold() in (i.id.casefold(), i.name.casefold()):
+                return i.id
+        return typed
+
+    def _offer_kinds(self) -> None:
+        """The kind filter offers the kinds the trail holds (labels in the UI's language)."""
+        if self.trail is None or self._kinds_at == self.japp.view.position:
+            return
+        self._kinds_at = self.japp.view.position
+        present = [k for k in KINDS if self.trail.page(AuditFilter(kind=k), limit=1)]
+        select = self.query_one("#au-kind", Select)
+        if present == self._kinds:
+            return
+        self._kinds = present
+        chosen = select.value
+        with select.prevent(Select.Changed):
+            select.set_options([(kind_label(k, self.japp.lang), k) for k in present])
+            if chosen in present:
+                select.value = chosen
 
     def on_mount(self) -> None:
         try:
@@ -94,6 +130,7 @@ class AuditScreen(LedgerScreen):
             return
         if behind > 0:
             self.trail.refresh(self.japp.view.log)
+        self._offer_kinds()
         self._cursors = [None]
         self.load_page()
 
@@ -133,7 +170,7 @@ class AuditScreen(LedgerScreen):
             return None
         return AuditFilter(actor=actor, kind=choice("kind"),
                            section=view.section if view.section_only else choice("section"),
-                           indicator=text("indicator"), since=since, until=until, text=text("text"),
+                           indicator=self._indicator_of(text("indicator")), since=since, until=until, text=text("text"),
                            as_of=view.moment.as_of, known_at=view.moment.known_at)
 
     def load_page(self) -> None:
