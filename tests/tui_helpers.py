@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import WorkerCancelled
 
 from domain.commands import Ledger
@@ -60,5 +60,13 @@ def table_rows(app: JixiaoApp, selector: str = "DataTable") -> list[list[Any]]:
 
 
 async def goto(pilot: Pilot[Any], key: str) -> None:
+    """Press a screen's key as a user does: first leaving a form field (Esc), which keeps the
+    keys typed into it."""
+    for _ in range(3):  # an open list closes first, then the field is left
+        focused = pilot.app.focused
+        if not (isinstance(focused, Input | Select) or (focused is not None and isinstance(focused.parent, Select))):
+            break
+        await pilot.press("escape")
+        await pilot.pause()
     await pilot.press(key)
     await settle(pilot)

@@ -351,3 +351,19 @@ LABELS.update({
     "pi.written": ("已写出 {path}；下一步：jixiao plan check，再 jixiao init --plan",
                    "wrote {path}; next: jixiao plan check, then jixiao init --plan"),
 })
+
+LABELS.update({
+    # the forms: hints that read as hints, what an empty dialog needs
+    "moment.as_of_hint": ("例：2021-09-30", "e.g. 2021-09-30"),
+    "moment.known_hint": ("例：2021-10-10 18:00", "e.g. 2021-10-10 18:00"),
+    # the void chain of an event, in its detail
+    "ch.voided_by": ("已被 #{position} 作废（{who}，{when}）", "voided by #{position} ({who}, {when})"),
+    "ch.voids": ("作废 #{position}（{kind}）：", "voids #{position} ({kind}):"),
+    "ch.in_force": ("此后有效的{kind}：#{position} ", "{kind} in force after it: #{position}"),
+    "ch.none_in_force": ("此后没有有效的{kind}", "no {kind} in force after it"),
+    "key.detail": ("详情", "Detail"),
+    "ch.keys": ("Esc 关闭 · r 原始记录", "Esc close · r as stored"),
+    "moment.empty": ("请输入生效日期或记录时间，或选一个季度末；要回到现在，请按“回到现在”",
+                     "type an effective date or a recorded time, or choose a quarter end; "
+                     "for now, press Now"),
+})

@@ -9,20 +9,20 @@ from typing import Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
+from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Select, Static
 
 from domain.errors import JixiaoError
-from domain.events import SCORE_KINDS
 from domain.people import person_of
 from domain.validate import parse_date
 from projections.audit import AuditFilter, AuditTrail
 from projections.describe import summary
-from projections.effect import effect
-from tui.describe import local_time, raw, words
+from tui.describe import local_time
 from tui.i18n import KINDS, kind_label
 from tui.screens.base import Host, LedgerScreen
-from tui.widgets import LedgerInput, lit, points
+from tui.screens.event_detail import EventDetail
+from tui.widgets import LedgerInput, LedgerSelect, lit
 
 PAGE = 100
 
@@ -38,7 +38,8 @@ class AuditScreen(LedgerScreen):
         self._selected: int | None = None
         self._building = False
         self.last_ms = 0.0
-        self.raw = False  # the detail pane shows the stored payload instead of words
+        self._kinds: list[str] = list(KINDS)  # what the kind filter offers
+        self._kinds_at = -1  # the position it was read at
 
     def keys(self) -> list[tuple[str, str, str, bool]]:
         return [("slash", "focus_filters", "key.filter", True), ("ctrl+l", "clear", "key.clear", True),
@@ -52,21 +53,52 @@ class AuditScreen(LedgerScreen):
         plan = view.plan
         with Horizontal(id="au-filters"):
             yield LedgerInput(placeholder=t("au.filter_actor"), id="au-actor", compact=True)
-            yield Select([(kind_label(k, self.japp.lang), k) for k in KINDS], prompt=t("au.filter_kind"),
+            yield LedgerSelect([(kind_label(k, self.japp.lang), k) for k in KINDS], prompt=t("au.filter_kind"),
                          id="au-kind", compact=True)
             sections = [(s.name, s.id) for s in plan.sections] if plan else []
-            yield Select(sections, prompt=t("au.filter_section"), id="au-section", compact=True,
+            yield LedgerSelect(sections, prompt=t("au.filter_section"), id="au-section", compact=True,
                          disabled=view.section_only)
-            yield LedgerInput(placeholder=t("au.filter_indicator"), id="au-indicator", compact=True)
+            # completion from the plan's indicators: an id (K04.2) or a name as the plan writes it
+            yield LedgerInput(placeholder=t("au.filter_indicator"), id="au-indicator", compact=True,
+                              suggester=SuggestFromList(self._indicator_words(), case_sensitive=False))
             yield LedgerInput(placeholder=t("au.filter_from"), id="au-from", compact=True)
             yield LedgerInput(placeholder=t("au.filter_to"), id="au-to", compact=True)
             yield LedgerInput(placeholder=t("au.filter_text"), id="au-text", compact=True)
         yield Static(id="au-status")
         with Horizontal(id="au-main"):
             yield DataTable(id="au-table", cursor_type="row")
-            with VerticalScroll(id="au-detail"):
-                yield Static(Text(t("au.select"), style="dim"), id="au-detail-text")
-                yield Static(id="au-effect")
+            yield EventDetail(self.japp, id="au-detail")
+
+    def _indicator_words(self) -> list[str]:
+        plan = self.japp.view.plan
+        if plan is None:
+            return []
+        found = [i for i, _ in plan.walk() if self.japp.view.may_see(i.section)]
+        return [i.id for i in found] + [i.name for i in found]
+
+    def _indicator_of(self, typed: str) -> str:
+        """The indicator a filter names: its id as typed, or the id of the one so named."""
+        plan = self.japp.view.plan
+        for i, _ in plan.walk() if plan is not None else ():
+            if typed.casefold() in (i.id.casefold(), i.name.casefold()):
+                return i.id
+        return typed
+
+    def _offer_kinds(self) -> None:
+        """The kind filter offers the kinds the trail holds (labels in the UI's language)."""
+        if self.trail is None or self._kinds_at == self.japp.view.position:
+            return
+        self._kinds_at = self.japp.view.position
+        present = [k for k in KINDS if self.trail.page(AuditFilter(kind=k), limit=1)]
+        select = self.query_one("#au-kind", Select)
+        if present == self._kinds:
+            return
+        self._kinds = present
+        chosen = select.value
+        with select.prevent(Select.Changed):
+            select.set_options([(kind_label(k, self.japp.lang), k) for k in present])
+            if chosen in present:
+                select.value = chosen
 
     def on_mount(self) -> None:
         try:
@@ -98,6 +130,7 @@ class AuditScreen(LedgerScreen):
             return
         if behind > 0:
             self.trail.refresh(self.japp.view.log)
+        self._offer_kinds()
         self._cursors = [None]
         self.load_page()
 
@@ -137,7 +170,7 @@ class AuditScreen(LedgerScreen):
             return None
         return AuditFilter(actor=actor, kind=choice("kind"),
                            section=view.section if view.section_only else choice("section"),
-                           indicator=text("indicator"), since=since, until=until, text=text("text"),
+                           indicator=self._indicator_of(text("indicator")), since=since, until=until, text=text("text"),
                            as_of=view.moment.as_of, known_at=view.moment.known_at)
 
     def load_page(self) -> None:
@@ -188,8 +221,7 @@ class AuditScreen(LedgerScreen):
         if rows:
             self._show_detail(rows[0])
         else:
-            self.query_one("#au-detail-text", Static).update(Text(t("au.select"), style="dim"))
-            self.query_one("#au-effect", Static).update("")
+            self.query_one(EventDetail).clear()
 
     def _english(self, rows: list[Any]) -> dict[int, str]:
         """The page's summaries in English (the trail stores them in Chinese, for its
@@ -204,54 +236,11 @@ class AuditScreen(LedgerScreen):
         if event.data_table.id == "au-table" and 0 <= event.cursor_row < len(self._rows):
             self._show_detail(self._rows[event.cursor_row])
 
-    def _show_detail(self, row: Any, *, again: bool = False) -> None:
-        if self._selected == row.position and not again:
+    def _show_detail(self, row: Any) -> None:
+        if self._selected == row.position:
             return
         self._selected = row.position
-        event = self.japp.view.events_at([row.position]).get(row.position)
-        if event is None:
-            return
-        lang = self.japp.lang
-        text = raw(event, row.position, lang) if self.raw else words(event, row.position, lang, self.japp.view)
-        if row.voided_by:
-            text.append(self.t("wl.voided_by", position=row.voided_by, reason=""), style="bold yellow")
-            text.append_text(lit(row.void_reason or "", "yellow"))
-            text.append("\n")
-        self.query_one("#au-detail-text", Static).update(text)
-        if event.kind not in SCORE_KINDS:  # it changes no score: said at once, no worker
-            self._effect_ready(row.position, None)
-            return
-        self.query_one("#au-effect", Static).update(Text(self.t("au.effect_pending"), style="dim"))
-        # once the page is drawn: the worker would otherwise take turns with the drawing
-        self.call_after_refresh(self._start_effect, row.position, event)
-
-    def _start_effect(self, position: int, event: Any) -> None:
-        if position == self._selected and self.is_mounted:
-            self.compute_effect(position, event)
-
-    @work(thread=True, exclusive=True, group="effect")
-    def compute_effect(self, position: int, event: Any) -> None:
-        view = self.japp.view
-        result = effect(view.live, position, event, today=view.today())
-        self.app.call_from_thread(self._effect_ready, position, result)
-
-    def _effect_ready(self, position: int, result: Any) -> None:
-        if position != self._selected or not self.is_mounted:
-            return
-        t = self.t
-        text = Text(f"{t('au.effect')}\n", style="bold")
-        if result is None:
-            text.append(t("au.effect_none"), style="dim")
-        else:
-            if result.indicator:
-                text.append(t("au.effect_indicator", id=result.indicator,
-                              before=points(result.indicator_before),
-                              after=points(result.indicator_after)) + "\n")
-            text.append(t("au.effect_unit", before=points(result.total_before),
-                          after=points(result.total_after)))
-            if result.grade_before != result.grade_after:
-                text.append(f"（{result.grade_before} → {result.grade_after}）")
-        self.query_one("#au-effect", Static).update(text)
+        self.query_one(EventDetail).show(row.position)
 
     # -- actions ---------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -288,10 +277,7 @@ class AuditScreen(LedgerScreen):
             self.load_page()
 
     def action_toggle_raw(self) -> None:
-        self.raw = not self.raw
-        row = next((r for r in self._rows if r.position == self._selected), None)
-        if row is not None:
-            self._show_detail(row, again=True)
+        self.query_one(EventDetail).toggle_raw()
 
     def action_void(self) -> None:
         if self._selected is not None and self.japp.view.moment.now:

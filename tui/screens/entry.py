@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
@@ -21,7 +22,7 @@ from projections.standings import standings
 from tui.entry_kinds import Kind, dry_run, offered
 from tui.i18n import LABELS, kind_label
 from tui.screens.base import Host, LedgerScreen
-from tui.widgets import LedgerInput, lit, points
+from tui.widgets import LedgerInput, LedgerSelect, lit, points
 
 
 class EntryScreen(LedgerScreen):
@@ -44,11 +45,24 @@ class EntryScreen(LedgerScreen):
         """Leave the field, so the screen keys (1-6, t, n, q) work again."""
         self.set_focus(None)
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.call_after_refresh(self._mark_focused_row)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.call_after_refresh(self._mark_focused_row)
+
+    def _mark_focused_row(self) -> None:
+        """The row of the field with focus shows its label in the focus colour (a class, since
+        a label is not restyled when focus moves inside its row)."""
+        chain = set(self.focused.ancestors_with_self) if self.focused is not None else set()
+        for row in self.query(".en-row"):
+            row.set_class(row in chain, "-focused")
+
     def body(self) -> ComposeResult:
         with Horizontal(id="en-main"):
             with Vertical(id="en-left"):
                 self.kinds = offered(self.japp.view)
-                yield Select([(self.t(f"kind.{k.name}"), k.name) for k in self.kinds] or [("—", "")],
+                yield LedgerSelect([(self.t(f"kind.{k.name}"), k.name) for k in self.kinds] or [("—", "")],
                              prompt=self.t("en.kind"), id="en-kind", compact=True, allow_blank=False)
                 yield VerticalScroll(id="en-form")
             with Vertical(id="en-right"):
@@ -159,7 +173,7 @@ class EntryScreen(LedgerScreen):
             area = TextArea(id=f"f-{f.name}", soft_wrap=True, show_line_numbers=False, classes="en-document")
             return Horizontal(Label(Text(label), classes="en-label"), area, classes="en-row en-document-row")
         if options is not None:
-            widget = Select(options, id=f"f-{f.name}", compact=True, prompt=self.t("en.choose"),
+            widget = LedgerSelect(options, id=f"f-{f.name}", compact=True, prompt=self.t("en.choose"),
                             allow_blank=not f.required or len(options) != 1)
         else:
             hint = f"hint.{f.name}" if f"hint.{f.name}" in LABELS else "hint.date" if f.kind == "date" else ""

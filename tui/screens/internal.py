@@ -36,7 +36,7 @@ from projections.internal import (
 from tui.entry_kinds import dry_run
 from tui.reports.internal import lock_now
 from tui.screens.base import Host, LedgerScreen
-from tui.widgets import LedgerInput, lit, points
+from tui.widgets import LedgerInput, LedgerSelect, lit, points
 
 LABELLED = frozenset({"person", "score", "grade", "category", "section"})
 SECTION = "section:"  # the value of a section among the people one can rate
@@ -77,9 +77,9 @@ class InternalScreen(LedgerScreen):
                 yield Static(id="in-sections", classes="panel")
                 yield Static(id="in-staff", classes="panel")
             with Vertical(id="in-right"):
-                yield Select([], id="in-person", prompt=self.t("in.person"), compact=True)
+                yield LedgerSelect([], id="in-person", prompt=self.t("in.person"), compact=True)
                 yield LedgerInput(id="in-score", placeholder=self.t("in.score_hint"), compact=True)
-                yield Select([], id="in-grade", prompt=self.t("in.grade_hint"), compact=True)
+                yield LedgerSelect([], id="in-grade", prompt=self.t("in.grade_hint"), compact=True)
                 yield LedgerInput(id="in-category", placeholder=self.t("in.category_hint"), compact=True)
                 yield LedgerInput(id="in-reason", placeholder=self.t("in.reason_hint"), compact=True)
                 yield Static(id="in-message")

@@ -43,9 +43,9 @@ class MomentScreen(ModalScreen[Moment | None]):
             yield Static(Text(t("moment.title"), style="bold"))
             yield Label(t("moment.as_of_label"))
             yield LedgerInput(value=self.current.as_of.isoformat() if self.current.as_of else "",
-                              placeholder="2021-09-30", id="moment-as-of", compact=True)
+                              placeholder=t("moment.as_of_hint"), id="moment-as-of", compact=True)
             yield Label(t("moment.known_label"))
-            yield LedgerInput(value=known, placeholder="2021-10-10 18:00", id="moment-known", compact=True)
+            yield LedgerInput(value=known, placeholder=t("moment.known_hint"), id="moment-known", compact=True)
             with Horizontal(id="moment-quarters"):
                 yield Label(t("moment.quarters"))
                 for i, end in enumerate(quarter_ends(plan.year) if plan else [], start=1):
@@ -76,11 +76,18 @@ class MomentScreen(ModalScreen[Moment | None]):
             self.dismiss(None)
 
     def apply(self) -> None:
+        error = self.query_one("#moment-error", Static)
+        as_of_text = self.query_one("#moment-as-of", LedgerInput).value.strip()
+        known_text = self.query_one("#moment-known", LedgerInput).value.strip()
+        if not as_of_text and not known_text:
+            # nothing typed is not "now": say what the dialog needs (now has its own button)
+            error.update(Text(self.host.t("moment.empty"), style="yellow"))
+            return
         try:
-            as_of = parse_date("as-of", self.query_one("#moment-as-of", LedgerInput).value.strip() or None)
-            known = parse_known_at(self.query_one("#moment-known", LedgerInput).value)
+            as_of = parse_date("as-of", as_of_text or None)
+            known = parse_known_at(known_text)
         except JixiaoError as exc:
-            self.query_one("#moment-error", Static).update(Text(exc.message(self.host.lang), style="red"))
+            error.update(Text(exc.message(self.host.lang), style="red"))
             return
         self.dismiss(Moment(as_of, known))
 

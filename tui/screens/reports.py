@@ -22,7 +22,7 @@ from tui.reports import ReportQuery, Source
 from tui.reports.export import emit
 from tui.reports.standings import standings_report
 from tui.screens.base import Host, LedgerScreen
-from tui.widgets import LedgerInput, lit, points
+from tui.widgets import LedgerInput, LedgerSelect, lit, points
 
 Sheet = tuple[str, list[str], list[list[Any]]]
 Built = tuple[str, list[Sheet], str | None]  # title, sheets, markdown (documents)
@@ -92,9 +92,9 @@ class ReportsScreen(LedgerScreen):
 
     def body(self) -> ComposeResult:
         with Horizontal(id="rp-bar"):
-            yield Select(self.choices(), id="rp-choice", compact=True, allow_blank=False,
+            yield LedgerSelect(self.choices(), id="rp-choice", compact=True, allow_blank=False,
                          value=self._default())
-            yield Select([("—", "0")], id="rp-sheet", compact=True, allow_blank=False)
+            yield LedgerSelect([("—", "0")], id="rp-sheet", compact=True, allow_blank=False)
         yield Static(id="rp-title", classes="title")
         yield DataTable(id="rp-table", cursor_type="row", zebra_stripes=True)
 
@@ -109,6 +109,8 @@ class ReportsScreen(LedgerScreen):
 
     def on_mount(self) -> None:
         self.refresh_view()
+        # the table, not the report chooser: the screen keys (1-7) work on arrival
+        self.query_one("#rp-table", DataTable).focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
@@ -196,7 +198,7 @@ class ExportScreen(ModalScreen[None]):
         with Vertical(id="export-box"):
             yield Static(Text(app.t("rp.export_title", report=self.built[0][:40]), style="bold"))
             yield Label(app.t("rp.format"))
-            yield Select([("Excel (xlsx)", "xlsx"), ("Markdown (md)", "md"), ("CSV", "csv")], value="xlsx",
+            yield LedgerSelect([("Excel (xlsx)", "xlsx"), ("Markdown (md)", "md"), ("CSV", "csv")], value="xlsx",
                          id="export-format", compact=True, allow_blank=False)
             yield Label(app.t("rp.file"))
             yield LedgerInput(value=app.exports.default_path(f"{self.stem}.xlsx"), id="export-path", compact=True)

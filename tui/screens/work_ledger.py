@@ -1,4 +1,5 @@
-"""台账: one indicator's assignment and its events in time order, voids struck through."""
+"""台账: one indicator's assignment and its events in time order, voids struck through;
+Enter opens the selected event in full (the audit trail's detail)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from projections.work_ledger import people_names, work_ledger
 from tui.describe import local_time
 from tui.i18n import kind_label
 from tui.screens.base import Host, LedgerScreen
+from tui.screens.event_detail import EventScreen
 from tui.widgets import lit, points, size_text
 
 EVIDENCE_SHOWN = 4  # evidence lines in the panel: the latest ones
@@ -27,8 +29,8 @@ class WorkLedgerScreen(LedgerScreen):
         self._voidable: set[int] = set()
 
     def keys(self) -> list[tuple[str, str, str, bool]]:
-        return [("escape", "back", "key.back", True), ("e", "record", "key.record", True),
-                ("v", "void", "key.void", True)]
+        return [("escape", "back", "key.back", True), ("enter", "detail", "key.detail", True),
+                ("e", "record", "key.record", True), ("v", "void", "key.void", True)]
 
     def body(self) -> ComposeResult:
         yield Static(id="wl-head", classes="title")
@@ -157,6 +159,16 @@ class WorkLedgerScreen(LedgerScreen):
         table = self.query_one("#wl-table", DataTable)
         row = table.cursor_row
         return self._positions[row] if 0 <= row < len(self._positions) else None
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_detail()
+
+    def action_detail(self) -> None:
+        """The selected event in full, as the audit trail's detail shows it."""
+        position = self.selected_position()
+        if position is not None:
+            self.app.push_screen(EventScreen(self.japp, position))
 
     def action_back(self) -> None:
         self.japp.action_goto("indicators")
