@@ -28,6 +28,7 @@ from domain.messages import render
 from store import Location, resolve_db
 from tui.cli import chain, db, demo, internal, ledger, plan, ranking, remote, report, ssh, terminal, users
 from tui.cli.common import actor_of, lang_of
+from tui.cli.words import Parser, language_of, use
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -45,13 +46,13 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jixiao", description="绩效台账 · performance-evaluation ledger")
+    parser = Parser(prog="jixiao", description="绩效台账 · performance-evaluation ledger")
     parser.add_argument("--version", action="version", version=f"jixiao {version('jixiao')}")
     _common(parser, top=True)
     parser.add_argument("--remote", action="store_true",
                         help=argparse.SUPPRESS)  # a command sent over SSH: results only to standard output
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     _common(common, top=False)
     for module in (plan, ledger, users, internal, ranking, report, chain, ssh, terminal, demo, db):
         module.register(sub, common)
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    use(language_of(sys.argv[1:] if argv is None else argv))  # help and argparse's errors in that language
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)

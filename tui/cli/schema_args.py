@@ -12,9 +12,10 @@ import argparse
 from typing import Any
 
 from domain.command_schemas import Cli, Command, FieldSpec, field_of, fields, parse
+from domain.commands import Ledger
 from domain.controls import shown
 from tui.cli.common import actor_of, lang_of, open_ledger, usage
-from tui.i18n import label
+from tui.i18n import kind_label, label, role_label
 
 
 def cli_fields(schema: type[Command], binding: Cli) -> list[FieldSpec]:
@@ -94,5 +95,13 @@ def run_command(args: argparse.Namespace, **context: Any) -> int:
     with open_ledger(args) as ledger:
         event = command.call(ledger, actor_of(args), source="cli", **context)
         pos = ledger.last_positions[-1] if ledger.last_positions else 0
-        print(shown(f"#{pos} {event.kind} · {event.actor} ({event.role}) · {event.effective}"))
+        print(recorded(ledger, event, pos, lang_of(args)))
     return 0
+
+
+def recorded(ledger: Ledger, event: Any, position: int, lang: str) -> str:
+    """What was recorded, in words: #36 进度报告 · 易婕频（承办人）· 2021-09-30."""
+    user = ledger.directory().users.get(event.actor)
+    name = user.name if user is not None and user.name else event.actor
+    return shown(label("cli.recorded", lang, position=position, kind=kind_label(event.kind, lang), name=name,
+                       role=role_label(event.role, lang), effective=event.effective))
