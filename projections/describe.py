@@ -12,41 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain import events as ev
-
-KIND_LABELS: dict[str, str] = {
-    "UserRegistered": "登记用户",
-    "RoleGranted": "授予角色",
-    "RoleRevoked": "撤销角色",
-    "KeyAdded": "添加密钥",
-    "KeyRevoked": "撤销密钥",
-    "AccountBound": "绑定系统账户",
-    "AccountUnbound": "解除系统账户",
-    "PlanRegistered": "登记方案",
-    "PlanLoaded": "载入方案",
-    "IndicatorAdded": "增设指标",
-    "IndicatorRevised": "修订指标",
-    "IndicatorWithdrawn": "撤销指标",
-    "TierTableChanged": "修订定档分值表",
-    "DeadlinesChanged": "修订报送节点",
-    "PlanApproved": "方案批复",
-    "Assigned": "责任分解",
-    "ProgressReported": "报送进度",
-    "EvidenceAttached": "上传佐证",
-    "SelfAssessed": "自评",
-    "TierAwarded": "定档",
-    "Adjusted": "加减分",
-    "FindingRecorded": "察访核验",
-    "FindingResolved": "整改/申诉",
-    "ReportFiled": "报送报表",
-    "Sealed": "封存",
-    "AuditRemarked": "监督意见",
-    "Corrected": "更正作废",
-    "BonusPoolSet": "设定奖金总额",
-    "InternalMethodSet": "设定内部考评办法",
-    "SectionRated": "股室评分",
-    "StaffRated": "人员评分",
-    "InternalResultsLocked": "审定锁定内部考评",
-}
+from domain.catalogue import lookup
 
 ADJUSTMENT_LABELS = {"bonus": "加分", "deduction": "扣分", "veto": "一票否决"}
 OUTCOME_LABELS = {"rectified": "已整改", "appeal-upheld": "申诉成立", "appeal-rejected": "申诉驳回"}
@@ -55,22 +21,12 @@ OUTCOME_LABELS_EN = {"rectified": "rectified", "appeal-upheld": "appeal upheld",
                      "appeal-rejected": "appeal rejected"}
 SOURCE_LABELS_EN = {"city-on-county": "city on county", "county-on-unit": "county on unit",
                     "internal": "internal"}
-REPORT_LABELS = {
-    "plan": "绩效评估工作方案",
-    "decomposition": "重点工作任务分解情况表",
-    "data_collection": "绩效考核数据采集内容和责任分工",
-    "contacts": "负责人和联络员登记表",
-    "quarterly": "季度报表",
-    "half_year_summary": "上半年绩效评估工作总结",
-    "annual_summary": "年度绩效评估工作总结",
-    "self_inspection": "自查报告",
-    "internal_evaluation": "内部考评方案和结果",
-}
 QUARTERS = {"1": "第一季度", "2": "第二季度", "3": "第三季度", "4": "第四季度"}
 
 
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
+def kind_label(kind: str, lang: str = "zh") -> str:
+    """An event kind in words, from the catalogue (进度报告 / progress reported)."""
+    return lookup(f"event.{kind}", lang) or kind
 
 
 def period_label(period: str) -> str:
@@ -80,8 +36,11 @@ def period_label(period: str) -> str:
     return period
 
 
-def report_label(report: str, period: str = "") -> str:
-    label = REPORT_LABELS.get(report, report)
+def report_label(report: str, period: str = "", lang: str = "zh") -> str:
+    """A report's name in words, with its quarter: 2021年第三季度季度报表 / quarterly report 2021Q3."""
+    label = lookup(f"report.{report}", lang) or report
+    if lang == "en":
+        return f"{label} {period}".rstrip()
     return f"{period_label(period)}{label}" if period else label
 
 
@@ -240,7 +199,7 @@ def summary(event: ev.Event, names: dict[str, str] | None = None, lang: str = "z
             text = f"v{event.finding} {w.outcomes.get(event.outcome, event.outcome)}"
             return f"{text}{w.colon}{_clip(event.note, 60)}" if event.note else text
         case ev.ReportFiled():
-            report = f"{event.report} {event.period}".rstrip() if en else report_label(event.report, event.period)
+            report = report_label(event.report, event.period, lang)
             return w.report(report, f" {event.section}" if event.section else "", event.digest[:12])
         case ev.Sealed():
             return w.sealed(event.position, event.digest[:12])
@@ -248,7 +207,7 @@ def summary(event: ev.Event, names: dict[str, str] | None = None, lang: str = "z
             about = w.about(event.about) if event.about else ""
             return f"{about}{_clip(event.remark, 70)}"
         case ev.Corrected():
-            return w.corrected(event.voided, event.voided_kind if en else kind_label(event.voided_kind))
+            return w.corrected(event.voided, kind_label(event.voided_kind, lang))
         case ev.BonusPoolSet():
             return w.pool(event.year, f"{Decimal(event.amount_fen) / 100:.2f}")
         case ev.InternalMethodSet():

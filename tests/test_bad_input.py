@@ -143,7 +143,7 @@ CASES: dict[str, tuple[list[str], str]] = {
                     "--size", "1"], "not a SHA-256 digest: xyz"),
     # again
     "duplicate submission": ([*PROGRESS, "--note", "完成申报"],
-                             "duplicate submission: the same progress reported is already recorded"),
+                             "duplicate submission: the same progress report is already recorded"),
     "a second plan for the same unit and year": (["init", "--plan", "{other_plan}"],
                                                  "already loaded; pass --replace"),
     # files

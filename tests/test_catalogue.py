@@ -100,6 +100,7 @@ def test_every_help_text_of_the_command_line_has_words_in_both_languages() -> No
     for parser in parsers:
         if parser.description:
             helps.add(parser.description)
+        helps.update(g.title for g in parser._action_groups[2:] if g.title)  # beyond argparse's own two
         for action in parser._actions:
             if action.help and action.help != argparse.SUPPRESS:
                 helps.add(action.help)

@@ -354,7 +354,7 @@ def test_the_command_line_rates_and_refuses_in_the_users_language(db_path: str, 
     no = jixiao("--as", "yijiepin", "internal", "rate", "liuyuqin", "--score", "92", db=db_path)
     assert no.returncode == 1 and "may not enter the internal evaluation" in no.stderr
     ok = jixiao("--as", LEADER, "internal", "lock", db=db_path)
-    assert ok.returncode == 0 and "internal results locked" in ok.stdout
+    assert ok.returncode == 0 and "results locked" in ok.stdout
     no = jixiao("--as", LEADER, "internal", "rate", "liuyuqin", "--grade", "良好", db=db_path)
     assert no.returncode == 1 and "locked" in no.stderr
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from domain.errors import fail
 from domain.validate import business_date, parse_date, parse_moment
-from tui.cli.common import actor_of, destination_of, open_ledger
+from tui.cli.common import actor_of, destination_of, lang_of, open_ledger
 from tui.cli.reports import print_filed, progress_refresh
 from tui.reports import DOCUMENTS, NAMES, REPORTS, ReportQuery, Source
 from tui.reports.audit import audit_page
@@ -85,7 +85,7 @@ def run_report(args: argparse.Namespace) -> int:
             fold = open_fold(ledger, query.as_of, query.known_at)
             if args.file:
                 event = file_report(fold, source, query, args.name, actor_of(args))
-                print_filed(ledger, event)
+                print_filed(ledger, event, lang_of(args))
                 return 0
             title, sheets, data = REPORTS[args.name](fold, source, query)
     document = DOCUMENTS[args.name](data) if args.name in DOCUMENTS and args.format in ("md", "table") else None

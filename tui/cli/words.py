@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from collections.abc import Sequence
 from typing import Any
+
+from wcwidth import wcswidth
 
 from domain.catalogue import language, lookup
 
@@ -65,16 +68,58 @@ class Formatter(argparse.HelpFormatter):
     def add_text(self, text: str | None) -> None:
         super().add_text(say(text))
 
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(say(heading))
+
     def _get_default_metavar_for_optional(self, action: argparse.Action) -> str:
         return _metavar(action.dest.upper())
 
     def _get_default_metavar_for_positional(self, action: argparse.Action) -> str:
         return _metavar(action.dest)
 
+    # Chinese characters take two columns: the help column is aligned and wrapped by width
+    def _format_action_invocation(self, action: argparse.Action) -> str:
+        return _Wide(super()._format_action_invocation(action))
+
+    def _format_action(self, action: argparse.Action) -> str:
+        text = super()._format_action(action)
+        header = self._format_action_invocation(action)
+        extra = len(header) - str.__len__(header)
+        lead = " " * self._current_indent + header
+        if extra > 0 and text.startswith(lead + " " * (extra + 2)):
+            text = lead + text[len(lead) + extra:]
+        return text
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        lines: list[str] = []
+        line = ""
+        for piece in _PIECES.findall(" ".join(text.split())):
+            if line and columns(line + piece.rstrip()) > width:
+                lines.append(line.rstrip())
+                line = piece.lstrip()
+            else:
+                line += piece
+        return [*lines, line.rstrip()] if line.strip() else lines
+
     def _metavar_formatter(self, action: argparse.Action, default_metavar: str) -> Any:
         if isinstance(action.metavar, str):
             action = _renamed(action, _metavar(action.metavar))
         return super()._metavar_formatter(action, default_metavar)
+
+
+_PIECES = re.compile(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+\s*|\s+")
+
+
+def columns(text: str) -> int:
+    """How many terminal columns `text` takes."""
+    return max(wcswidth(text), len(text))
+
+
+class _Wide(str):
+    """Text whose length, for argparse's layout, is the columns it takes."""
+
+    def __len__(self) -> int:
+        return columns(str(self))
 
 
 def _renamed(action: argparse.Action, metavar: str) -> argparse.Action:

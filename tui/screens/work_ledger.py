@@ -13,6 +13,7 @@ from tui.describe import local_time
 from tui.i18n import kind_label
 from tui.screens.base import Host, LedgerScreen
 from tui.widgets import lit, points
+from tui.widgets.format import kind_width
 
 
 class WorkLedgerScreen(LedgerScreen):
@@ -83,8 +84,9 @@ class WorkLedgerScreen(LedgerScreen):
         table.add_column(t("col.effective"), width=10)
         table.add_column(t("col.recorded"), width=16)
         table.add_column(t("col.actor"), width=6)
-        table.add_column(t("col.kind"), width=8)
-        table.add_column(f"{t('col.summary')} · {t('col.reason')}", width=max(20, self.size.width - 66))
+        kind_w = kind_width(self.japp.lang)
+        table.add_column(t("col.kind"), width=kind_w)
+        table.add_column(f"{t('col.summary')} · {t('col.reason')}", width=max(20, self.size.width - 58 - kind_w))
         # a first-level indicator's ledger shows its second-level indicators' events too
         lines = [(wl.indicator, line) for line in wl.lines]
         plan = view.plan
