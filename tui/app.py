@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -103,6 +104,43 @@ class JixiaoApp(App[int]):
                 dataclasses.replace(b, show=True, description=self.t("key.palette"))
                 if b.action == "command_palette" else b for b in bindings]
 
+    def fit_footer(self) -> None:
+        """Keep every key of the footer in view: when the footer would not fit the terminal,
+        the seven screen keys show as one ("1-7 页面"), the palette's key drops last."""
+        full = {str(n): self.t(f"screen.{name}") for n, name in enumerate(SCREENS, start=1)}
+        for level in range(3):
+            self._screen_keys(full, level > 0)
+            self._palette_key(level < 2)
+            if self._footer_width() <= self.size.width - 1:
+                break
+        self.refresh_bindings()
+
+    def _palette_key(self, show: bool) -> None:
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                dataclasses.replace(b, show=show) if b.action == "command_palette" else b for b in bindings]
+
+    def _screen_keys(self, full: dict[str, str], compact: bool) -> None:
+        for key, description in full.items():
+            self._bindings.key_to_bindings[key] = [
+                dataclasses.replace(b, show=not compact or key == "1",
+                                    description=self.t("key.screens") if compact else description,
+                                    key_display=f"1-{len(SCREENS)}" if compact and key == "1" else None)
+                for b in self._bindings.key_to_bindings.get(key, [])]
+
+    def _footer_width(self) -> int:
+        """The columns the footer takes (each key: its key, a space, its words, a space)."""
+        width = 0
+        for active in self.screen.active_bindings.values():
+            b = active.binding
+            if b.show and active.enabled:
+                width += cell_len(b.key_display or self.get_key_display(b)) + cell_len(b.description) + 2
+        return width
+
+    def on_resize(self) -> None:
+        if self.loaded:
+            self.fit_footer()
+
     # -- labels ----------------------------------------------------------------------
     def t(self, key: str, **params: object) -> str:
         return label(key, self.lang, **params)
@@ -143,6 +181,7 @@ class JixiaoApp(App[int]):
         for name, factory in registry(self).items():
             self.add_mode(name, factory)
         self.switch_mode("standings")
+        self.call_after_refresh(self.fit_footer)
         if self.poll_interval:
             self.set_interval(self.poll_interval, self.poll)
             # and at once when someone commits (PostgreSQL notifies; a SQLite file is watched)
@@ -192,6 +231,7 @@ class JixiaoApp(App[int]):
     def action_goto(self, name: str) -> None:
         if self.loaded and name in SCREENS:
             self.switch_mode(name)
+            self.call_after_refresh(self.fit_footer)  # each screen has keys of its own
 
     def open_work_ledger(self, indicator: str) -> None:
         self.current_indicator = indicator
