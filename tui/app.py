@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
@@ -23,7 +24,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import LoadingIndicator, Static
+from textual.widgets import LoadingIndicator, ProgressBar, Static
 
 from domain.commands import Ledger
 from domain.errors import JixiaoError
@@ -55,9 +56,18 @@ THEME = Theme(
 
 
 class LoadingScreen(Screen):
+    """While the ledger is folded: what is being done, and how far (a bar once the count is known)."""
+
     def compose(self) -> Any:
         yield Static(self.app.t("app.loading"), id="loading-text")  # type: ignore[attr-defined]
+        yield ProgressBar(id="loading-bar", show_eta=False)
         yield LoadingIndicator()
+
+    def advance(self, done: int, total: int) -> None:
+        """`done` of `total` events folded."""
+        self.query_one("#loading-text", Static).update(
+            self.app.t("app.folding", done=done, total=total))  # type: ignore[attr-defined]
+        self.query_one("#loading-bar", ProgressBar).update(total=max(total, 1), progress=done)
 
 
 class JixiaoApp(App[int]):
@@ -157,8 +167,16 @@ class JixiaoApp(App[int]):
 
     def _load(self) -> None:
         error: str | None = None
+        told = [0.0]
+
+        def progress(done: int, total: int) -> None:  # from the loading thread, a few times a second
+            now = time.monotonic()
+            if done in (0, total) or now - told[0] >= 0.1:
+                told[0] = now
+                self.call_from_thread(self._advance, done, total)
+
         try:
-            self.view.load()
+            self.view.load(progress)
         except JixiaoError as exc:
             error = exc.message(self.lang)
             if any(p.code == "store.unknown_topic" for p in exc.problems):
@@ -166,6 +184,10 @@ class JixiaoApp(App[int]):
         except Exception as exc:  # a damaged store: say so, do not show a traceback
             error = self.t("app.unopenable", detail=f"{type(exc).__name__}: {exc}")
         self.call_from_thread(self._loaded, error)
+
+    def _advance(self, done: int, total: int) -> None:
+        if isinstance(self.screen, LoadingScreen) and self.screen.is_mounted:
+            self.screen.advance(done, total)
 
     def _loaded(self, error: str | None) -> None:
         if error is not None:

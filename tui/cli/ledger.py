@@ -21,8 +21,10 @@ from domain.plan_io import bundled_plan, load_plan
 from domain.rules import check
 from tui.cli.common import DEFAULT_ACTOR, actor_of, destination_of, lang_of, open_ledger, os_account, positive, usage
 from tui.cli.db import prepare_views
+from tui.cli.demo import StderrBar
 from tui.cli.output import render_table, to_json
 from tui.cli.schema_args import add_command, run_command
+from tui.i18n import label
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -140,12 +142,16 @@ def export(args: argparse.Namespace) -> int:
     encoder = msgspec.json.Encoder()
     with open_ledger(args) as ledger, contextlib.ExitStack() as stack:
         out = stack.enter_context(destination_of(args).open(args.output)) if args.output else sys.stdout.buffer
+        bar = stack.enter_context(StderrBar(label("progress.events", lang_of(args)), quiet=not args.output))
+        total = ledger.max_position()
         try:
             start = 1
             while True:
                 rows = ledger.app.recorder.select_notifications(start=start, limit=1000)
                 if not rows:
                     break
+                if bar is not None:
+                    bar(rows[-1].id, total)
                 for row in rows:
                     out.write(encoder.encode(ExportedEvent(
                         position=row.id, originator_id=str(row.originator_id),

@@ -18,6 +18,7 @@ from domain.errors import JixiaoError
 from domain.plan_io import bundled_plan
 from store import FileDamaged, Location, open_ledger, open_store, resolve_db
 from tui.cli.common import actor_of, check_identity, lang_of, os_account
+from tui.cli.demo import StderrBar
 from tui.i18n import label
 from tui.outfile import Destination
 
@@ -52,8 +53,8 @@ def open_or_create(args: argparse.Namespace, *, ask: Any = None) -> Any:
         ask = ask or _ask_terminal
         if ask(label("app.demo_offer", lang)):
             ledger.close()
-            with open_store(db) as demo_store:
-                stats = generate(demo_store, plan=plan)
+            with open_store(db) as demo_store, StderrBar(label("progress.demo", lang)) as progress:
+                stats = generate(demo_store, plan=plan, progress=progress)
             print(label("app.demo_done", lang, n=stats.events), file=sys.stderr)
             ledger = open_ledger(db, create=False)
         else:
