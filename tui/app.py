@@ -151,6 +151,11 @@ class JixiaoApp(App[int]):
         if self.loaded:
             self.fit_footer()
 
+    def switch_mode(self, mode: str) -> Any:
+        done = super().switch_mode(mode)
+        self.call_after_refresh(self.fit_footer)  # each screen has keys of its own
+        return done
+
     # -- labels ----------------------------------------------------------------------
     def t(self, key: str, **params: object) -> str:
         return label(key, self.lang, **params)
@@ -203,7 +208,6 @@ class JixiaoApp(App[int]):
         for name, factory in registry(self).items():
             self.add_mode(name, factory)
         self.switch_mode("standings")
-        self.call_after_refresh(self.fit_footer)
         if self.poll_interval:
             self.set_interval(self.poll_interval, self.poll)
             # and at once when someone commits (PostgreSQL notifies; a SQLite file is watched)
@@ -253,7 +257,6 @@ class JixiaoApp(App[int]):
     def action_goto(self, name: str) -> None:
         if self.loaded and name in SCREENS:
             self.switch_mode(name)
-            self.call_after_refresh(self.fit_footer)  # each screen has keys of its own
 
     def open_work_ledger(self, indicator: str) -> None:
         self.current_indicator = indicator
