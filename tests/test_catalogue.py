@@ -23,7 +23,7 @@ ALLOWED_WORDS = frozenset("""
     ASCII AuthorizedKeysCommand BEL CPU Ctrl DD ESC Enter Excel HH JSON LC_CTYPE MM OpenSSH PGPASSWORD
     POSTGRES_ENABLE_DB_FUNCTIONS PostgreSQL Q3 S SHA SHA256 SQLite SS SSH THH TOML YYYY Z authorized_keys
     appeal rectified upheld rejected bonus deduction veto coefficient score originator_id originator_version
-    sqlite sshd xlsx zh en n r jixiao ssh init db migrate log check plan verify
+    sqlite sshd sha256 xlsx zh en n r jixiao ssh init db migrate log check plan verify
 """.split())
 STRIP = [r"\{[^}]*\}", r"%\([a-z_]+\)[sr]", r"%%?[srfd]", r"`[^`]*`", r"--?[a-z][a-z0-9-]*", r"\$[A-Z_]+",
          r"[a-z]+://\S*", r"~/\.\w+", r"\.(toml|xlsx|md|csv|json)\b", r"[\w.]+@[\w.]+"]
