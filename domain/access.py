@@ -63,16 +63,6 @@ COMMAND_OF_KIND: Final[dict[str, str]] = {
     "FollowUpCompleted": "complete_follow_up",
 }
 
-ROLE_NAMES: Final = {
-    "admin": ("管理员", "admin"),
-    "leader": ("领导小组", "leadership group"),
-    "office": ("领导小组办公室", "leadership group office"),
-    "section_head": ("股室负责人", "section head"),
-    "clerk": ("承办人", "clerk"),
-    "supervisor": ("监督领导小组", "supervisory group"),
-    "performance_office": ("县绩效办", "performance office"),
-}
-
 
 def authorise(user: User | None, command: str, section: str | None = None,
               allowed: tuple[str, ...] | None = None) -> str:

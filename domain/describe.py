@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain import events as ev
+from domain.catalogue import lookup
 from domain.deliverables import REPORT_LABELS
 
 KIND_LABELS: dict[str, str] = {
@@ -72,8 +73,9 @@ SOURCE_LABELS_EN = {"city-on-county": "city on county", "county-on-unit": "count
 QUARTERS = {"1": "第一季度", "2": "第二季度", "3": "第三季度", "4": "第四季度"}
 
 
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
+def kind_label(kind: str, lang: str = "zh") -> str:
+    """An event kind in words, from the catalogue (进度报告 / progress reported)."""
+    return lookup(f"event.{kind}", lang) or KIND_LABELS.get(kind, kind)
 
 
 def period_label(period: str) -> str:
@@ -83,8 +85,11 @@ def period_label(period: str) -> str:
     return period
 
 
-def report_label(report: str, period: str = "") -> str:
-    label = REPORT_LABELS.get(report, report)
+def report_label(report: str, period: str = "", lang: str = "zh") -> str:
+    """A report's name in words, with its quarter: 2021年第三季度季度报表 / quarterly report 2021Q3."""
+    label = lookup(f"report.{report}", lang) or REPORT_LABELS.get(report, report)
+    if lang == "en":
+        return f"{label} {period}".rstrip()
     return f"{period_label(period)}{label}" if period else label
 
 
@@ -265,7 +270,7 @@ def summary(event: ev.Event, names: dict[str, str] | None = None, lang: str = "z
             text = f"v{event.finding} {w.outcomes.get(event.outcome, event.outcome)}"
             return f"{text}{w.colon}{_clip(event.note, 60)}" if event.note else text
         case ev.ReportFiled():
-            report = f"{event.report} {event.period}".rstrip() if en else report_label(event.report, event.period)
+            report = report_label(event.report, event.period, lang)
             return w.report(report, f" {event.section}" if event.section else "", event.digest[:12])
         case ev.Sealed():
             return w.sealed(event.position, event.digest[:12])
@@ -275,7 +280,7 @@ def summary(event: ev.Event, names: dict[str, str] | None = None, lang: str = "z
             about = w.about(event.about) if event.about else ""
             return f"{about}{_clip(event.remark, 70)}"
         case ev.Corrected():
-            return w.corrected(event.voided, event.voided_kind if en else kind_label(event.voided_kind))
+            return w.corrected(event.voided, kind_label(event.voided_kind, lang))
         case ev.BonusPoolSet():
             return w.pool(event.year, f"{Decimal(event.amount_fen) / 100:.2f}")
         case ev.InternalMethodSet():

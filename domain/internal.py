@@ -205,7 +205,7 @@ class InternalEvaluation(LedgerBase):
                 if rating.grade and rating.grade not in grade_names:
                     raise fail("internal.grade_in_use", person=rating.person, grade=rating.grade)
             if evaluation.method == method:
-                raise fail("internal.unchanged", what="method")
+                raise fail("internal.unchanged", what="internal_method")
             evaluation.trigger(ev.InternalMethodSet, method=method,
                                **self.envelope(actor, role, effective, reason, source, state.plan.year))
             return [evaluation]

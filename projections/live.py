@@ -15,11 +15,23 @@ from another thread, once until the next `poll()`; the fold itself only ever cha
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
-from domain.ports import CheckpointStore, Follower, LogReader
+from domain.ports import CheckpointStore, Follower, LogReader, RawRow
 from projections import checkpoint as cp
 from projections.fold import YearFold
+
+Progress = Callable[[int, int], None]
+
+
+def counted(pages: Iterable[list[RawRow]], total: int, progress: Progress) -> Iterator[list[RawRow]]:
+    """The pages, telling `progress(rows so far, total)` after each."""
+    done = 0
+    progress(0, total)
+    for page in pages:
+        yield page
+        done += len(page)
+        progress(min(done, total), total)
 
 
 class LiveFold:
@@ -35,18 +47,22 @@ class LiveFold:
         self.follower: Follower | None = None
         self._asked = 0.0  # when the store was last asked for its head
 
-    def open(self) -> YearFold:
-        """Load the checkpoint (if trusted) or replay the log, then catch up."""
+    def open(self, progress: Progress | None = None) -> YearFold:
+        """Load the checkpoint (if trusted) or replay the log, then catch up; `progress(done,
+        total)` is told how far the catching up is, page by page (a first open folds it all)."""
         loaded = cp.load(self.checkpoint, self.log) if self.checkpoint is not None else None
         self.from_checkpoint = loaded is not None
         self.fold = loaded if loaded is not None else YearFold()
         self.saved_at = self.fold.position if loaded is not None else 0
-        self.catch_up()
+        self.catch_up(progress)
         return self.fold
 
-    def catch_up(self) -> int:
+    def catch_up(self, progress: Progress | None = None) -> int:
         """Apply every event stored after the fold's position; returns how many."""
-        n = self.fold.feed_rows(self.log.pages(after=self.fold.position))
+        pages: Iterable[list[RawRow]] = self.log.pages(after=self.fold.position)
+        if progress is not None:
+            pages = counted(pages, self.log.head() - self.fold.position, progress)
+        n = self.fold.feed_rows(pages)
         if self.checkpoint is not None and self.fold.position - self.saved_at >= self.every:
             self.save()
         return n

@@ -61,15 +61,15 @@ def refused(db: str, baseline: int, *args: str, expect: str, status: int = 1,
 CASES: dict[str, tuple[list[str], str]] = {
     # who
     "wrong role": (["--as", "gongfuan", "record", "progress", "K04.1", "--period", "2021Q3",
-                    "--percent", "60"], "(roles supervisor) may not report_progress"),
+                    "--percent", "60"], "(roles supervisory group) may not report progress"),
     "wrong section": (["--as", "xiewanting", "record", "progress", "K04.1", "--period", "2021Q3",
                        "--percent", "60"], "user xiewanting of section business cannot act on indicators "
                                            "of section center"),
     "unknown user": (["--as", "nobody", *PROGRESS[2:]], "unknown user: nobody"),
     "clerk awards a tier": (["--as", "yijiepin", "record", "tier", "K04.1", "--tier", "一档"],
-                            "may not award_tier"),
-    "supervisor adds a user": (["--as", "gongfuan", "users", "add", "wangwu", "王五"], "may not manage_users"),
-    "clerk replaces the plan": (["--as", "yijiepin", "init", "--example", "--replace"], "may not load_plan"),
+                            "may not award a tier"),
+    "supervisor adds a user": (["--as", "gongfuan", "users", "add", "wangwu", "王五"], "may not manage users"),
+    "clerk replaces the plan": (["--as", "yijiepin", "init", "--example", "--replace"], "may not load a plan"),
     # what
     "unknown indicator": (["--as", "yijiepin", "record", "progress", "K99.9", "--period", "2021Q3",
                            "--percent", "60"], "unknown indicator K99.9"),
@@ -93,9 +93,9 @@ CASES: dict[str, tuple[list[str], str]] = {
         ["--as", "perf_office", "record", "finding", "--method", "明察暗访", "--count", "1",
          "--per-item", "0.5", "--cap", "2", "--indicator", "K04.1"], "exceeds the indicator's 1 points"),
     "amount not a number": (["--as", "yujunwei", "record", "bonus", "abc", "--reason", "加分"],
-                            "amount is not a number: abc"),
+                            "Points is not a number: abc"),
     "amount in fractions of a cent": (["--as", "yujunwei", "record", "bonus", "0.005", "--reason", "加分"],
-                                      "amount has more than 2 decimals"),
+                                      "Points has more than 2 decimals"),
     "percent out of range": (["--as", "yijiepin", "record", "progress", "K04.1", "--period", "2021Q3",
                               "--percent", "150"], "percent complete must be 0..100: 150"),
     "no count": (["--as", "perf_office", "record", "finding", "--method", "明察暗访", "--count", "0",
@@ -138,12 +138,12 @@ CASES: dict[str, tuple[list[str], str]] = {
                                         "--sha256", "a" * 64, "--size", "1", "--description", "甲\u202e乙"],
                                        "holds a control character \\u202e"),
     "escape in a user's name": (["users", "add", "wangwu", "王\x1b[2J五"], "Name (name) holds a control character"),
-    "missing reason": (["--as", "yujunwei", "record", "bonus", "1"], "reason is required"),
+    "missing reason": (["--as", "yujunwei", "record", "bonus", "1"], "Reason is required"),
     "bad digest": (["--as", "yijiepin", "record", "evidence", "K04.1", "--name", "a.pdf", "--sha256", "xyz",
                     "--size", "1"], "not a SHA-256 digest: xyz"),
     # again
     "duplicate submission": ([*PROGRESS, "--note", "完成申报"],
-                             "duplicate submission: the same ProgressReported is already recorded"),
+                             "duplicate submission: the same progress report is already recorded"),
     "a second plan for the same unit and year": (["init", "--plan", "{other_plan}"],
                                                  "already loaded; pass --replace"),
     # files
@@ -190,7 +190,7 @@ def test_messages_are_in_chinese_by_default(cli_db: tuple[str, int]) -> None:
     db, baseline = cli_db
     result = jixiao(*PROGRESS, "--note", "完成申报", db=db, env={"JIXIAO_LANG": "zh"})
     assert result.returncode == 1
-    assert result.stderr.strip() == "重复提交：同样的 ProgressReported 已记录（版本 1）"
+    assert result.stderr.strip() == "重复提交：同样的 进度报告 已记录（版本 1）"
     assert count(db) == baseline
 
 
@@ -210,6 +210,24 @@ def test_malformed_command_lines_exit_2_with_usage(cli_db: tuple[str, int], args
     db, baseline = cli_db
     stderr = refused(db, baseline, *args, expect=expect, status=2, one_line=False)
     assert stderr.splitlines()[0].startswith("usage: jixiao")
+
+
+@pytest.mark.parametrize("args, expect", [
+    (["--as", "yijiepin", "record", "progress", "K04.1", "--period", "2021Q3", "--percent", "sixty"],
+     "参数 --percent：值有误：'sixty'"),
+    (["--as", "yijiepin", "record", "progress", "K04.1", "--percent", "60"], "缺少必填参数：--period"),
+    (["--as", "perf_office", "record", "finding", "--method", "看看", "--count", "1", "--per-item", "1"],
+     "参数 --method：无效的选择：'看看'"),
+    (["log", "--limit", "0"], "参数 --limit：应为 1 或更大：0"),
+    (["record", "void", "abc"], "参数 位置：值有误：'abc'"),
+    (["users"], "用法：jixiao users"),
+])
+def test_malformed_command_lines_are_refused_in_chinese(cli_db: tuple[str, int], args: list[str],
+                                                        expect: str) -> None:
+    db, baseline = cli_db
+    stderr = refused(db, baseline, "--lang", "zh", *args, expect=expect, status=2, one_line=False)
+    assert stderr.splitlines()[0].startswith("用法：jixiao")
+    assert "usage" not in stderr and "error" not in stderr and "argument" not in stderr
 
 
 def test_a_missing_or_unreadable_ledger_is_named(tmp_path: Path) -> None:

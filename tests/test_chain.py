@@ -417,7 +417,7 @@ def test_seal_prints_the_head_and_records_it(db: str) -> None:
 @pytest.mark.sqlite_only
 def test_seal_is_refused_to_a_clerk_and_on_a_broken_chain(db: str) -> None:
     refused = jixiao("--as", "yijiepin", "seal", db=db)
-    assert refused.returncode == 1 and "may not seal" in refused.stderr
+    assert refused.returncode == 1 and "may not seal the chain" in refused.stderr
     assert "refused: actor=yijiepin command=seal" in Path(db + ".log").read_text(encoding="utf-8")
     sql(db, "DELETE FROM stored_events WHERE rowid = 40")
     result = jixiao("--as", "gongfuan", "seal", db=db)

@@ -87,7 +87,7 @@ def test_the_last_account_bound_to_an_admin_cannot_be_unbound(cli_db: str) -> No
 
 def test_only_an_admin_binds_accounts(cli_db: str) -> None:
     result = jixiao("--as", "yijiepin", "users", "bind", "yijiepin", "mallory", db=cli_db)
-    assert result.returncode == 1 and "may not manage_users" in result.stderr
+    assert result.returncode == 1 and "may not manage users" in result.stderr
 
 
 # -- who may void ----------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def cli_ledger(tmp_path: Path) -> tuple[str, int]:
 
 REFUSED = {
     "wrong role": (("--as", "yijiepin", "record", "tier", "K04.2", "--tier", "一档"),
-                   "refused: actor=yijiepin command=award_tier: user yijiepin (roles clerk) may not award_tier"),
+                   "refused: actor=yijiepin command=award_tier: user yijiepin (roles clerk) may not award a tier"),
     "wrong section": (("--as", "yijiepin", "record", "progress", "K03.1", "--period", "2021Q3",
                        "--percent", "10"),
                       "refused: actor=yijiepin command=report_progress: user yijiepin of section center "

@@ -51,7 +51,7 @@ def test_the_command_line_on_postgres(postgres_db: str) -> None:
                       "--percent", "60", "--note", "完成申报", db=postgres_db)
     assert recorded.returncode == 0, recorded.stderr
     refused = jixiao("--as", "gongfuan", "record", "tier", "K04.1", "--tier", "一档", db=postgres_db)
-    assert refused.returncode == 1 and "may not award_tier" in refused.stderr
+    assert refused.returncode == 1 and "may not award a tier" in refused.stderr
     log = json.loads(jixiao("log", "--limit", "1000", "--format", "json", db=postgres_db).stdout)
     assert log[-1]["kind"] == "ProgressReported" and log[-1]["actor"] == "yijiepin"
     users = json.loads(jixiao("users", "list", "--format", "json", db=postgres_db).stdout)

@@ -278,7 +278,7 @@ def test_filing_from_the_command_line_then_reading_it_back(demo, capsys, tmp_pat
     assert "重新报送须说明原因" in capsys.readouterr().err
     out = run(capsys, db, "--as", "linzefu", "report", "quarterly", "--section", "business", "--period", "Q4",
               "--file", "--reason", "补报第四季度佐证")
-    assert "ReportFiled" in out
+    assert "报送报表 · 2021年第四季度季度报表 business · 林泽福（" in out
     with open_ledger(db) as ledger:
         filed = stored_events(ledger)[-1][2]
     assert isinstance(filed, ev.ReportFiled)

@@ -15,14 +15,16 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import LoadingIndicator, Static
+from textual.widgets import LoadingIndicator, ProgressBar, Static
 
 from domain.commands import Ledger
 from domain.errors import JixiaoError
@@ -55,14 +57,23 @@ THEME = Theme(
 
 
 class LoadingScreen(Screen):
+    """While the ledger is folded: what is being done, and how far (a bar once the count is known)."""
+
     def compose(self) -> Any:
         yield Static(self.app.t("app.loading"), id="loading-text")  # type: ignore[attr-defined]
+        yield ProgressBar(id="loading-bar", show_eta=False)
         yield LoadingIndicator()
 
     def on_screen_suspend(self) -> None:
         # out of sight for good once the ledger is shown: its animation would otherwise keep
         # waking an idle session sixteen times a second
         self.query(LoadingIndicator).remove()
+
+    def advance(self, done: int, total: int) -> None:
+        """`done` of `total` events folded."""
+        self.query_one("#loading-text", Static).update(
+            self.app.t("app.folding", done=done, total=total))  # type: ignore[attr-defined]
+        self.query_one("#loading-bar", ProgressBar).update(total=max(total, 1), progress=done)
 
 
 class JixiaoApp(App[int]):
@@ -110,6 +121,48 @@ class JixiaoApp(App[int]):
                 dataclasses.replace(b, show=True, description=self.t("key.palette"))
                 if b.action == "command_palette" else b for b in bindings]
 
+    def fit_footer(self) -> None:
+        """Keep every key of the footer in view: when the footer would not fit the terminal,
+        the seven screen keys show as one ("1-7 页面"), the palette's key drops last."""
+        full = {str(n): self.t(f"screen.{name}") for n, name in enumerate(SCREENS, start=1)}
+        for level in range(3):
+            self._screen_keys(full, level > 0)
+            self._palette_key(level < 2)
+            if self._footer_width() <= self.size.width - 1:
+                break
+        self.refresh_bindings()
+
+    def _palette_key(self, show: bool) -> None:
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                dataclasses.replace(b, show=show) if b.action == "command_palette" else b for b in bindings]
+
+    def _screen_keys(self, full: dict[str, str], compact: bool) -> None:
+        for key, description in full.items():
+            self._bindings.key_to_bindings[key] = [
+                dataclasses.replace(b, show=not compact or key == "1",
+                                    description=self.t("key.screens") if compact else description,
+                                    key_display=f"1-{len(SCREENS)}" if compact and key == "1" else None)
+                for b in self._bindings.key_to_bindings.get(key, [])]
+
+    def _footer_width(self) -> int:
+        """The columns the footer takes (each key: its key, a space, its words, a space)."""
+        width = 0
+        for active in self.screen.active_bindings.values():
+            b = active.binding
+            if b.show and active.enabled:
+                width += cell_len(b.key_display or self.get_key_display(b)) + cell_len(b.description) + 2
+        return width
+
+    def on_resize(self) -> None:
+        if self.loaded:
+            self.fit_footer()
+
+    def switch_mode(self, mode: str) -> Any:
+        done = super().switch_mode(mode)
+        self.call_after_refresh(self.fit_footer)  # each screen has keys of its own
+        return done
+
     # -- labels ----------------------------------------------------------------------
     def t(self, key: str, **params: object) -> str:
         return label(key, self.lang, **params)
@@ -126,8 +179,16 @@ class JixiaoApp(App[int]):
 
     def _load(self) -> None:
         error: str | None = None
+        told = [0.0]
+
+        def progress(done: int, total: int) -> None:  # from the loading thread, a few times a second
+            now = time.monotonic()
+            if done in (0, total) or now - told[0] >= 0.1:
+                told[0] = now
+                self.call_from_thread(self._advance, done, total)
+
         try:
-            self.view.load()
+            self.view.load(progress)
             self.seal_notice = supervisor_reminder(self.ledger, self.view.actor, self.lang)
         except JixiaoError as exc:
             error = exc.message(self.lang)
@@ -136,6 +197,10 @@ class JixiaoApp(App[int]):
         except Exception as exc:  # a damaged store: say so, do not show a traceback
             error = self.t("app.unopenable", detail=f"{type(exc).__name__}: {exc}")
         self.call_from_thread(self._loaded, error)
+
+    def _advance(self, done: int, total: int) -> None:
+        if isinstance(self.screen, LoadingScreen) and self.screen.is_mounted:
+            self.screen.advance(done, total)
 
     def _loaded(self, error: str | None) -> None:
         if error is not None:

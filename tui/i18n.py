@@ -1,277 +1,29 @@
-"""Every label of the terminal UI, in Chinese and English: one catalogue.
+"""The terminal UI's and the command line's words: labels looked up in the one catalogue
+per language (`domain/catalogue.py`), the same tables the domain's messages come from.
 
-Domain messages (refusals, validation) come from `domain.messages`; this catalogue holds
-what only the UI says: screen names, column headers, key hints, banners.
+Keys: screen names, column headers, key hints and banners by their own names (`app.title`,
+`col.tier`); form fields `f.<name>` and hints `hint.<name>`; an event's fields in the audit
+detail `ev.<name>`; a choice's words `opt.<value>`; event kinds `event.<Kind>`; roles
+`role.<role>`; what a role may do `command.<name>`; command-line help `help.<...>`.
 """
 
 from __future__ import annotations
 
-from domain.access import ROLE_NAMES
-from tui.i18n_fields import EVENT_FIELD_LABELS, FORM_FIELD_LABELS
-from tui.i18n_year import YEAR_KINDS, YEAR_LABELS
+from collections.abc import Mapping
+from typing import Final
 
-LABELS: dict[str, tuple[str, str]] = {
-    # the app
-    "app.title": ("绩效台账", "Performance ledger"),
-    "app.loading": ("正在读取台账……", "Reading the ledger…"),
-    "app.live": ("实时", "live"),
-    "app.events": ("事件 {n}", "{n} events"),
-    "app.new_events": ("收到 {n} 条新记录", "{n} new events"),
-    "app.no_user": ("台账中没有用户 {user}", "no user {user} in this ledger"),
-    "app.no_plan": ("台账中还没有考评方案", "the ledger holds no plan yet"),
-    "app.unopenable": ("无法打开台账：{detail}", "cannot open the ledger: {detail}"),
-    "app.locked": ("台账被其他程序锁定，请稍后再试：{detail}",
-                   "the ledger is locked by another program; try again later: {detail}"),
-    "app.corrupt": ("台账文件已损坏或不是台账：{detail}",
-                    "the ledger file is damaged or not a ledger: {detail}"),
-    "app.newer": ("台账由更新版本的 jixiao 写入，请先升级：{detail}",
-                  "the ledger was written by a newer jixiao; upgrade first: {detail}"),
-    "app.created": ("已在 {where} 新建台账并载入 {unit} {year} 年度方案",
-                    "created a ledger at {where} with the {unit} {year} plan"),
-    "app.demo_offer": ("这是新建的台账。是否填充一个演示年度（2021 年示例数据）？",
-                       "This ledger is new. Fill it with a demo year (sample 2021 data)?"),
-    "app.demo_done": ("已填充演示年度：{n} 条事件", "demo year filled: {n} events"),
-    "app.refused": ("当前角色不能执行该操作", "your role cannot do that"),
-    # screens and keys
-    "screen.standings": ("总览", "Standings"),
-    "screen.indicators": ("指标", "Indicators"),
-    "screen.work_ledger": ("台账", "Work ledger"),
-    "screen.audit": ("审计", "Audit"),
-    "screen.entry": ("录入", "Entry"),
-    "screen.reports": ("报表", "Reports"),
-    "key.time_travel": ("回溯", "As of"),
-    "key.palette": ("命令", "Commands"),
-    "key.now": ("回到现在", "Now"),
-    "key.quit": ("退出", "Quit"),
-    "key.prev_quarter": ("上一季度", "Prev quarter"),
-    "key.next_quarter": ("下一季度", "Next quarter"),
-    "key.open": ("打开台账", "Open ledger"),
-    "key.record": ("录入", "Record"),
-    "key.void": ("作废", "Void"),
-    "key.back": ("返回", "Back"),
-    "key.leave": ("离开输入框", "Leave field"),
-    "key.filter": ("筛选", "Filter"),
-    "key.clear": ("清除筛选", "Clear"),
-    "key.export": ("导出", "Export"),
-    "key.next_page": ("下一页", "Next page"),
-    "key.prev_page": ("上一页", "Prev page"),
-    "key.confirm": ("确认提交", "Confirm"),
-    "key.preview": ("预览", "Preview"),
-    "key.cancel": ("取消", "Cancel"),
-    "key.help": ("帮助", "Help"),
-    "palette.go": ("打开“{name}”页面", "Open the {name} screen"),
-    "palette.time_travel": ("设置查看时点（生效日期与记录时间）", "Set the as-of moment"),
-    "palette.now": ("回到当前时点", "Return to now"),
-    # identity and moment
-    "who": ("{name}（{user}）· {roles}{section}", "{name} ({user}) · {roles}{section}"),
-    "who.section": (" · {section}", " · {section}"),
-    "moment.banner": ("时间回溯 · {what} · 按 n 回到现在", "As of · {what} · press n for now"),
-    "moment.as_of": ("截至 {date}", "as of {date}"),
-    "moment.known_at": ("以 {time} 时的记录为准", "as recorded by {time}"),
-    "moment.title": ("查看时点", "As-of moment"),
-    "moment.as_of_label": ("生效日期（截至，YYYY-MM-DD，留空为今天）",
-                           "Effective date (as of, YYYY-MM-DD; empty: today)"),
-    "moment.known_label": ("记录时间（YYYY-MM-DD[ HH:MM]，北京时间，留空为现在）",
-                           "Known at (YYYY-MM-DD[ HH:MM], Beijing time; empty: now)"),
-    "moment.apply": ("查看", "Apply"),
-    "moment.replaying": ("正在按记录时间回放日志……", "replaying the log as known then…"),
-    "moment.quarters": ("季度末：", "Quarter ends: "),
-    "moment.bad_time": ("记录时间格式有误：{actual}", "not a time: {actual}"),
-    # standings
-    "st.total": ("考评总分", "County total"),
-    "st.capped": ("（超上限 {cut} 不计）", " ({cut} over the cap not counted)"),
-    "st.grade": ("等次", "Grade"),
-    "st.projected": ("自评总分", "Self-assessed"),
-    "st.bonus": ("加分", "Bonus"),
-    "st.unit_deductions": ("单位扣分", "Unit deductions"),
-    "st.veto": ("一票否决", "Veto"),
-    "st.categories": ("类别得分", "Categories"),
-    "st.sections": ("股室", "Sections"),
-    "st.deadlines": ("报送节点", "Deadlines"),
-    "st.recent": ("最新记录", "Latest events"),
-    "st.integrity": ("日志完整性", "Log integrity"),
-    "st.trend": ("季度走势", "Quarterly trend"),
-    "st.cap": ("上限 {cap}", "cap {cap}"),
-    "st.rate": ("得分率", "Rate"),
-    "st.no_deadlines": ("没有待报送的节点", "no deadlines ahead"),
-    "st.days_left": ("还有 {n} 天", "in {n} days"),
-    "st.overdue": ("已过 {n} 天", "{n} days ago"),
-    "st.today": ("今天", "today"),
-    "st.integrity_ok": ("链条完整：已核验 {count} 个事件，头部 #{position} {digest}…",
-                        "chain intact: {count} events verified, head #{position} {digest}…"),
-    "st.integrity_checking": ("正在校验哈希链……", "verifying the hash chain…"),
-    "st.integrity_since": ("；其后新增 {n} 条", "; {n} recorded since"),
-    # indicator columns and statuses
-    "col.id": ("编号", "ID"),
-    "col.indicator": ("指标", "Indicator"),
-    "col.points": ("分值", "Points"),
-    "col.score": ("得分", "Score"),
-    "col.projected": ("自评分", "Self score"),
-    "col.tier": ("定档", "Tier"),
-    "col.self_tier": ("自评", "Self"),
-    "col.section": ("股室", "Section"),
-    "col.handler": ("承办人", "Handler"),
-    "col.leader": ("分管领导", "Leader"),
-    "col.progress": ("进度", "Progress"),
-    "col.status": ("状态", "Status"),
-    "col.deadline": ("时限", "Deadline"),
-    "col.deductions": ("扣分", "Deducted"),
-    "col.position": ("位置", "#"),
-    "col.recorded": ("记录时间", "Recorded"),
-    "col.effective": ("生效日期", "Effective"),
-    "col.actor": ("操作人", "Actor"),
-    "col.role": ("角色", "Role"),
-    "col.kind": ("类型", "Kind"),
-    "col.summary": ("内容", "Details"),
-    "col.reason": ("理由", "Reason"),
-    "col.name": ("名称", "Name"),
-    "col.due": ("日期", "Due"),
-    "col.reports": ("报送内容", "Reports"),
-    "status.on_track": ("正常", "on track"),
-    "status.late": ("滞后", "late"),
-    "status.done": ("完成", "done"),
-    "status.withdrawn": ("已撤销", "withdrawn"),
-    "ind.title": ("指标体系 · {n} 项", "Indicator tree · {n}"),
-    "ind.hint": ("Enter 打开工作台账", "Enter opens the work ledger"),
-    "ind.own_section": ("仅显示本股室：{section}", "your section only: {section}"),
-    "ind.not_yours": ("指标 {indicator} 不属于本股室", "indicator {indicator} is not your section's"),
-    # work ledger
-    "wl.title": ("工作台账 · {id} {name}", "Work ledger · {id} {name}"),
-    "wl.assignment": ("责任分解", "Assignment"),
-    "wl.target": ("年度目标", "Target"),
-    "wl.milestones": ("节点", "Milestones"),
-    "wl.none": ("尚无记录", "nothing recorded yet"),
-    "wl.evidence": ("佐证材料（{count}）", "Evidence ({count})"),
-    "wl.evidence_none": ("暂无佐证材料", "no evidence yet"),
-    "wl.evidence_more": ("……另有较早的 {count} 份（见下方台账）", "… and {count} earlier (in the ledger below)"),
-    "wl.kept": ("已保存", "kept"),
-    "wl.not_kept": ("文件未保存", "file not kept"),
-    "wl.voided_by": ("已被 #{position} 作废：{reason}", "voided by #{position}: {reason}"),
-    "wl.choose": ("请在“指标”页选择一项指标后按 Enter",
-                  "choose an indicator on the Indicators screen and press Enter"),
-    "wl.void_prompt": ("作废 #{position}（{kind}）", "Void #{position} ({kind})"),
-    # audit trail
-    "au.title": ("审计记录 · 最新在前", "Audit trail · newest first"),
-    "au.page": ("第 {page} 页 · 每页 {size} 条{more}", "page {page} · {size} per page{more}"),
-    "au.more": (" · 还有更多", " · more"),
-    "au.filter_actor": ("操作人", "actor"),
-    "au.filter_kind": ("类型", "kind"),
-    "au.filter_section": ("股室", "section"),
-    "au.filter_indicator": ("指标", "indicator"),
-    "au.filter_from": ("起（生效）", "from"),
-    "au.filter_to": ("止（生效）", "to"),
-    "au.filter_text": ("全文", "text"),
-    "au.detail": ("事件详情", "Event detail"),
-    "au.effect": ("影响", "Effect"),
-    "au.effect_indicator": ("指标 {id}：{before} → {after}", "indicator {id}: {before} → {after}"),
-    "au.effect_unit": ("单位总分：{before} → {after}", "unit total: {before} → {after}"),
-    "au.effect_none": ("不影响得分", "no effect on scores"),
-    "au.effect_pending": ("计算中……", "computing…"),
-    "au.select": ("选择一条事件查看详情", "select an event to see its details"),
-    "au.took": ("{ms} 毫秒", "{ms} ms"),
-    "au.building": ("正在建立审计索引（{n} 条事件），完成后自动显示……",
-                    "building the audit index ({n} events); the page shows when done…"),
-    "au.no_rows": ("没有符合条件的事件", "no event matches"),
-    # entry form
-    "en.title": ("录入 · {kind}", "Record · {kind}"),
-    "en.kind": ("事件类型", "Event kind"),
-    "en.nothing": ("当前角色没有可录入的事件类型", "your role records no events"),
-    "en.preview": ("得分变化预览", "Score preview"),
-    "en.preview_none": ("提交后不改变得分", "no change to scores"),
-    "en.preview_indicator": ("{id} 得分 {before} → {after}", "{id} score {before} → {after}"),
-    "en.preview_projected": ("{id} 预计 {before} → {after}", "{id} projected {before} → {after}"),
-    "en.preview_total": ("单位总分 {before} → {after}（{grade_before} → {grade_after}）",
-                         "unit total {before} → {after} ({grade_before} → {grade_after})"),
-    "en.ok": ("可以提交：按 Ctrl+S 或“确认提交”", "ready: press Ctrl+S or Confirm"),
-    "en.recorded": ("已记录 #{position} {kind}", "recorded #{position} {kind}"),
-    "en.time_travel": ("时间回溯中不能录入，请先按 n 回到现在",
-                       "cannot record while viewing the past; press n for now"),
-    "en.choose": ("（请选择）", "(choose)"),
-    "en.optional": ("", ""),
-    "en.required": (" *", " *"),
-    # entry kinds
-    "kind.report_progress": ("进度报告", "Progress report"),
-    "kind.attach_evidence": ("佐证材料", "Evidence"),
-    "kind.self_assess": ("自评定档", "Self-assessment"),
-    "kind.award_tier": ("定档", "Award a tier"),
-    "kind.adjust": ("加分/扣分", "Bonus / deduction"),
-    "kind.record_finding": ("察访核验问题", "Inspection finding"),
-    "kind.resolve_finding": ("问题整改/申诉", "Finding resolution"),
-    "kind.correct": ("更正（作废）", "Correction (void)"),
-    "kind.assign": ("责任分解", "Assignment"),
-    "kind.audit_remark": ("审计意见", "Audit remark"),
-    "kind.file_report": ("报送报表", "File a report"),
-    "f.report": ("报表", "Report"),
-    "opt.quarterly": ("季度报表", "quarterly report"),
-    "opt.decomposition": ("任务分解情况表", "task decomposition"),
-    "opt.contacts": ("负责人和联络员登记表", "contacts register"),
-    "opt.self_inspection": ("自查报告", "self-inspection report"),
-    # reports
-    "rp.title": ("报表", "Reports"),
-    "rp.choose": ("报表", "Report"),
-    "rp.export_title": ("导出 {report}", "Export {report}"),
-    "rp.format": ("格式", "Format"),
-    "rp.file": ("文件", "File"),
-    "rp.exported": ("已导出到 {path}", "exported to {path}"),
-    "rp.next_sheet": ("下一张表", "Next sheet"),
-    "rp.quarterly": ("季度报表 {period}", "Quarterly report {period}"),
-    "rp.deadlines": ("报送节点", "Deadlines"),
-    "rp.self_inspection": ("自查报告", "Self-inspection report"),
-    "rp.standings": ("得分总览", "Standings"),
-    # a deadline's status (the standings' deadlines panel)
-    "dl.filed": ("按时报送", "filed on time"),
-    "dl.filed_late": ("逾期报送", "filed late"),
-    "dl.due": ("待报送", "due"),
-    "dl.overdue": ("逾期未报", "overdue, not filed"),
-    "dl.partial": ("部分报送", "partly filed"),
-    "dl.separator": ("，", ", "),
-    "rp.unavailable": ("此报表暂不可用", "this report is not available"),
-}
+from domain.catalogue import TABLES, lookup
 
-LABELS.update(FORM_FIELD_LABELS)
-LABELS.update(EVENT_FIELD_LABELS)
-LABELS.update(YEAR_LABELS)
+# which keys exist (the Chinese table; the English one holds the same keys)
+LABELS: Final[Mapping[str, str]] = TABLES["zh"]
 
-# event kinds, as shown in lists
-KINDS: dict[str, tuple[str, str]] = {
-    "UserRegistered": ("用户登记", "user registered"),
-    "RoleGranted": ("授予角色", "role granted"),
-    "RoleRevoked": ("撤销角色", "role revoked"),
-    "KeyAdded": ("添加密钥", "key added"),
-    "KeyRevoked": ("吊销密钥", "key revoked"),
-    "AccountBound": ("绑定系统账户", "account bound"),
-    "ImportedUnverified": ("未经核验导入", "imported unverified"),
-    "AccountUnbound": ("解除系统账户", "account unbound"),
-    "ContactChanged": ("登记联系电话", "telephone recorded"),
-    "DataItemsChanged": ("修订数据采集表", "data items changed"),
-    "PlanRegistered": ("登记方案", "plan registered"),
-    "PlanLoaded": ("载入方案", "plan loaded"),
-    "IndicatorAdded": ("增加指标", "indicator added"),
-    "IndicatorRevised": ("修订指标", "indicator revised"),
-    "IndicatorWithdrawn": ("撤销指标", "indicator withdrawn"),
-    "TierTableChanged": ("修改定档表", "tier table changed"),
-    "DeadlinesChanged": ("修改报送节点", "deadlines changed"),
-    "PlanApproved": ("方案批准", "plan approved"),
-    "Assigned": ("责任分解", "assigned"),
-    "ProgressReported": ("进度报告", "progress reported"),
-    "EvidenceAttached": ("佐证材料", "evidence attached"),
-    "SelfAssessed": ("自评定档", "self-assessed"),
-    "TierAwarded": ("定档", "tier awarded"),
-    "Adjusted": ("加减分", "adjusted"),
-    "FindingRecorded": ("察访核验问题", "finding recorded"),
-    "FindingResolved": ("问题整改/申诉", "finding resolved"),
-    "ReportFiled": ("报送报表", "report filed"),
-    "Sealed": ("封存校验", "sealed"),
-    "AuditRemarked": ("审计意见", "audit remark"),
-    "Corrected": ("更正（作废）", "corrected"),
-    **YEAR_KINDS,
-}
+# every event kind, in the order the catalogue lists them (the audit trail's kind filter)
+KINDS: Final[tuple[str, ...]] = tuple(k.removeprefix("event.") for k in LABELS if k.startswith("event."))
 
 
 def label(key: str, lang: str = "zh", **params: object) -> str:
     """The label for `key` in `lang` with its parameters filled in (the key itself if unknown)."""
-    zh, en = LABELS.get(key, (key, key))
-    template = en if lang == "en" else zh
+    template = lookup(key, lang) or key
     if not params:
         return template
     try:
@@ -281,89 +33,18 @@ def label(key: str, lang: str = "zh", **params: object) -> str:
 
 
 def kind_label(kind: str, lang: str = "zh") -> str:
-    zh, en = KINDS.get(kind, (kind, kind))
-    return en if lang == "en" else zh
+    """An event kind in words: 进度报告 / progress reported."""
+    return lookup(f"event.{kind}", lang) or kind
 
 
 def role_label(role: str, lang: str = "zh") -> str:
-    zh, en = ROLE_NAMES.get(role, (role, role))
-    return en if lang == "en" else zh
+    """A role in words: 承办人 / clerk."""
+    return lookup(f"role.{role}", lang) or role
 
-LABELS.update({
-    "screen.internal": ("内部考评", "Internal evaluation"),
-    "in.pool": ("奖金总额", "Bonus pool"),
-    "in.no_pool": ("未设定", "not set"),
-    "in.differentiated": ("差异化 {share}", "differentiated {share}"),
-    "in.base": ("基础", "base"),
-    "in.locked": ("已审定锁定（#{position}）；如需变更，请以更正作废锁定或评分",
-                  "locked (#{position}); only a correction can change it"),
-    "in.preview_state": ("未审定（预览）", "not approved (preview)"),
-    "in.read_only": ("只读：内部考评由领导小组及其办公室录入",
-                     "read-only: the leadership group and its office enter the evaluation"),
-    "in.time_travel": ("正在查看过去的时点，不能录入", "viewing an earlier moment; entries are off"),
-    "in.sections": ("股室考评", "Sections"),
-    "in.staff": ("人员考评与奖金分配", "Staff and bonus split"),
-    "in.rank": ("排名", "Rank"),
-    "in.section": ("股室", "Section"),
-    "in.rate": ("得分率", "Rate"),
-    "in.rating": ("领导评分", "Rating"),
-    "in.score": ("得分", "Score"),
-    "in.grade": ("等次", "Grade"),
-    "in.name": ("姓名", "Name"),
-    "in.category": ("类别", "Category"),
-    "in.base_fen": ("基础奖金", "Base"),
-    "in.diff_fen": ("差异化", "Differentiated"),
-    "in.total_fen": ("合计", "Total"),
-    "in.veto": ("一票否决", "veto"),
-    "in.person": ("评定人员", "Person"),
-    "in.score_hint": ("得分 0-100（或选等次）", "score 0-100 (or a grade)"),
-    "in.grade_hint": ("等次", "grade"),
-    "in.category_hint": ("类别（默认 领导/干部）", "category (default 领导/干部)"),
-    "in.reason_hint": ("理由", "reason"),
-    "in.do_rate": ("评定", "Rate"),
-    "in.do_lock": ("审定锁定", "Approve & lock"),
-    "in.preview_ok": ("预览：{name} {before} → {after}", "preview: {name} {before} -> {after}"),
-    "in.sum": ("合计 {total} / 总额 {pool}", "sum {total} / pool {pool}"),
-    "in.recorded": ("已记录 #{position}", "recorded #{position}"),
-    "in.nobody": ("尚无人员评分", "nobody rated yet"),
-})
 
-KINDS.update({
-    "BonusPoolSet": ("设定奖金总额", "bonus pool set"),
-    "InternalMethodSet": ("设定内部考评办法", "internal method set"),
-    "SectionRated": ("股室评分", "section rated"),
-    "StaffRated": ("人员评分", "staff rated"),
-    "InternalResultsLocked": ("审定锁定内部考评", "internal results locked"),
-})
+def option_label(value: str, lang: str = "zh") -> str:
+    """A choice's value in words where the catalogue has them (bonus → 加分), else as given."""
+    return lookup(f"opt.{value}", lang) or value
 
-LABELS.update({
-    # importing an office's indicator table (指标体系)
-    "key.import_plan": ("导入指标表", "Import sheet"),
-    "pi.title": ("从本单位的指标体系表导入方案", "Import a plan from the office's indicator sheet"),
-    "pi.sheet": ("指标体系表（.xlsx）", "Indicator sheet (.xlsx)"),
-    "pi.output": ("写出方案文件（.toml 或 .xlsx）", "Plan file to write (.toml or .xlsx)"),
-    "pi.hint": ("输入表格路径后按 Enter 预览；预览无误后按 Ctrl+S 写出",
-                "Type the sheet's path and press Enter to preview; Ctrl+S writes the plan"),
-    "pi.write": ("写出", "Write"),
-    "pi.errors": ("发现 {n} 处错误，不能写出：", "{n} error(s); nothing can be written:"),
-    "pi.exists": ("{path} 已存在，请换一个文件名", "{path} exists; choose another name"),
-    "pi.suffix": ("方案文件应为 .toml 或 .xlsx：{path}", "the plan file must be .toml or .xlsx: {path}"),
-    "pi.written": ("已写出 {path}；下一步：jixiao plan check，再 jixiao init --plan",
-                   "wrote {path}; next: jixiao plan check, then jixiao init --plan"),
-})
 
-LABELS.update({
-    # the forms: hints that read as hints, what an empty dialog needs
-    "moment.as_of_hint": ("例：2021-09-30", "e.g. 2021-09-30"),
-    "moment.known_hint": ("例：2021-10-10 18:00", "e.g. 2021-10-10 18:00"),
-    # the void chain of an event, in its detail
-    "ch.voided_by": ("已被 #{position} 作废（{who}，{when}）", "voided by #{position} ({who}, {when})"),
-    "ch.voids": ("作废 #{position}（{kind}）：", "voids #{position} ({kind}):"),
-    "ch.in_force": ("此后有效的{kind}：#{position} ", "{kind} in force after it: #{position}"),
-    "ch.none_in_force": ("此后没有有效的{kind}", "no {kind} in force after it"),
-    "key.detail": ("详情", "Detail"),
-    "ch.keys": ("Esc 关闭 · r 原始记录", "Esc close · r as stored"),
-    "moment.empty": ("请输入生效日期或记录时间，或选一个季度末；要回到现在，请按“回到现在”",
-                     "type an effective date or a recorded time, or choose a quarter end; "
-                     "for now, press Now"),
-})
+__all__ = ["KINDS", "LABELS", "kind_label", "label", "option_label", "role_label"]

@@ -21,7 +21,7 @@ from domain.plan import Plan
 from domain.validate import business_date
 from projections.audit import AuditTrail
 from projections.fold import PlanFold, UserInfo, YearFold
-from projections.live import LiveFold
+from projections.live import LiveFold, Progress
 from projections.moments import earliest_since, narrow
 from projections.replay import replay
 from projections.standings import Standings, standings
@@ -72,10 +72,11 @@ class LedgerView:
         self.chain: Any = None  # the last verification of the hash chain, once done
 
     # -- loading and following -----------------------------------------------------
-    def load(self) -> None:
-        """Fold the log, from the checkpoint beside the ledger when it can be trusted."""
+    def load(self, progress: Progress | None = None) -> None:
+        """Fold the log, from the checkpoint beside the ledger when it can be trusted;
+        `progress(done, total)` hears how far (a first open, with no checkpoint, folds it all)."""
         self.follower = LiveFold(self.log, checkpoint=self.ledger.store.checkpoints)
-        self.live = self.follower.open()
+        self.live = self.follower.open(progress)
         self.plan_id = self._choose_plan()
         if self.plan_id is not None:  # here, off the UI thread; the other plans when read
             self.live.plan_by_id(self.plan_id)

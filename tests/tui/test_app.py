@@ -242,7 +242,7 @@ def test_english_labels_come_from_the_catalogue(ledger: Ledger, clock: Clock) ->
     async def steps(pilot: Any) -> None:
         assert "County total" in static_text(app, "#st-total")
         deadlines = static_text(app, "#st-deadlines")
-        assert "Deadlines" in deadlines and any(w in deadlines for w in ("due", "overdue", "filed"))
+        assert "Deadlines" in deadlines and any(w in deadlines for w in ("days late", "in ", "filed"))
         assert not any(w in deadlines for w in ("待报送", "逾期", "按时", "，"))
         await goto(pilot, "5")
         assert "is required" in static_text(app, "#en-message")

@@ -16,6 +16,7 @@ from domain.commands import Ledger
 from domain.errors import JixiaoError
 from domain.plan import Plan
 from store import resolve_db
+from tui.cli.words import gettext
 from tui.outfile import Destination
 
 try:
@@ -102,7 +103,7 @@ def usage(parser: argparse.ArgumentParser) -> Any:
 def positive(value: str) -> int:
     number = int(value)
     if number < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
+        raise argparse.ArgumentTypeError(gettext("must be 1 or more: %s") % value)
     return number
 
 

@@ -13,6 +13,7 @@ from projections.filing import Filer
 from store import open_store, resolve_db
 from tui.cli.common import lang_of
 from tui.cli.db import prepare_views
+from tui.i18n import label
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -37,7 +38,7 @@ def run_demo(args: argparse.Namespace) -> int:
             raise fail("demo.not_empty", where=db)
         filer = Filer(store.log)
         started = time.monotonic()
-        with _progress(args.quiet or not sys.stderr.isatty()) as progress:
+        with StderrBar(label("progress.demo", lang_of(args)), args.quiet) as progress:
             stats = generate(store, seed=args.seed, units=args.units, years=args.years, content=filer,
                              progress=progress)
         filer.close()
@@ -49,32 +50,39 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-class _progress:
-    """A progress bar on standard error for long runs; nothing when quiet."""
+class StderrBar:
+    """A progress bar on standard error, for long work on a terminal: `with StderrBar(what) as
+    update: ... update(done, total)`. Nothing is drawn when quiet, when standard error is not a
+    terminal, or while the work is smaller than `least` (a first open of a small ledger)."""
 
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
+    def __init__(self, what: str, quiet: bool = False, least: int = 0) -> None:
+        self.what = what
+        self.quiet = quiet or not sys.stderr.isatty()
+        self.least = least
         self.bar: Any = None
         self.task: Any = None
 
     def __enter__(self) -> Any:
-        if self.quiet:
-            return None
-        # rich's progress bars: imported only when one is drawn (`jixiao demo` on a terminal)
+        return None if self.quiet else self.update
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < self.least:
+                return
+            self._start()
+        if self.task is None:
+            self.task = self.bar.add_task("work", total=total)
+        if done % 50 == 0 or done == total or total > 10_000:
+            self.bar.update(self.task, completed=done, total=total)
+
+    def _start(self) -> None:
+        # rich's progress bars: imported only when one is drawn (long work on a terminal)
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        self.bar = Progress(TextColumn("生成演示数据"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            console=Console(stderr=True), transient=True)
+        self.bar = Progress(TextColumn(self.what.replace("[", "\\[")), BarColumn(), MofNCompleteColumn(),
+                            TimeRemainingColumn(), console=Console(stderr=True), transient=True)
         self.bar.__enter__()
-
-        def update(done: int, total: int) -> None:
-            if self.task is None:
-                self.task = self.bar.add_task("demo", total=total)
-            if done % 50 == 0 or done == total:
-                self.bar.update(self.task, completed=done)
-
-        return update
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

@@ -43,6 +43,7 @@ from tui.cli import (
     users,
 )
 from tui.cli.common import actor_of, lang_of
+from tui.cli.words import Parser, language_of, use
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -60,13 +61,13 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jixiao", description="绩效台账 · performance-evaluation ledger")
+    parser = Parser(prog="jixiao", description="绩效台账 · performance-evaluation ledger")
     parser.add_argument("--version", action="version", version=f"jixiao {version('jixiao')}")
     _common(parser, top=True)
     parser.add_argument("--remote", action="store_true",
                         help=argparse.SUPPRESS)  # a command sent over SSH: results only to standard output
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     _common(common, top=False)
     for module in (plan, ledger, users, internal, meeting, ranking, report, evidence, chain, ssh, terminal, demo, db):
         module.register(sub, common)
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    use(language_of(sys.argv[1:] if argv is None else argv))  # help and argparse's errors in that language
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)

@@ -15,14 +15,18 @@ from typing import Any
 
 from domain.errors import fail
 from domain.validate import business_date, parse_date, parse_moment
-from tui.cli.common import actor_of, destination_of, open_ledger
+from tui.cli.common import actor_of, destination_of, lang_of, open_ledger
+from tui.cli.demo import StderrBar
 from tui.cli.reports import print_filed, progress_refresh
+from tui.i18n import label
 from tui.reports import DOCUMENTS, NAMES, REPORTS, ReportQuery, Source
 from tui.reports.audit import audit_page
 from tui.reports.base import open_fold, plan_or_fail, report
 from tui.reports.bundle import build_bundle
 from tui.reports.export import emit
 from tui.reports.filing import file_report, summary_text
+
+FIRST_OPEN = 20_000  # events to fold before a bar is worth drawing (a ledger without its checkpoint)
 
 __all__ = ["DOCUMENTS", "REPORTS", "emit", "query_of", "report"]
 
@@ -96,11 +100,12 @@ def run_report(args: argparse.Namespace) -> int:
                 print(f"下一页：--before {page.next_before}", file=sys.stderr)
             title, sheets, data = page.title, page.sheets, page.rows
         else:
-            fold = open_fold(ledger, query.as_of, query.known_at)
+            with StderrBar(label("progress.fold", lang_of(args)), least=FIRST_OPEN) as progress:
+                fold = open_fold(ledger, query.as_of, query.known_at, progress)
             if args.file:
                 event = file_report(fold, source, query, args.name, actor_of(args), content=content,
                                     reason=args.reason)
-                print_filed(ledger, event)
+                print_filed(ledger, event, lang_of(args))
                 return 0
             title, sheets, data = REPORTS[args.name](fold, source, query)
     document = DOCUMENTS[args.name](data) if args.name in DOCUMENTS and args.format in ("md", "table") else None

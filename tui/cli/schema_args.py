@@ -13,10 +13,11 @@ import logging
 from typing import Any
 
 from domain.command_schemas import Cli, Command, FieldSpec, field_of, fields, parse
+from domain.commands import Ledger
 from domain.controls import shown
 from projections import writer_checkpoint
 from tui.cli.common import actor_of, lang_of, open_ledger, usage
-from tui.i18n import label
+from tui.i18n import kind_label, label, role_label
 
 
 def cli_fields(schema: type[Command], binding: Cli) -> list[FieldSpec]:
@@ -98,7 +99,7 @@ def run_command(args: argparse.Namespace, **context: Any) -> int:
     with open_ledger(args) as ledger:
         event = command.call(ledger, actor_of(args), source="cli", **context)
         pos = ledger.last_positions[-1] if ledger.last_positions else 0
-        print(shown(f"#{pos} {event.kind} · {event.actor} ({event.role}) · {event.effective}"), flush=True)
+        print(recorded(ledger, event, pos, lang_of(args)))
         # the writer keeps the shared checkpoint current, once the answer is out; the event
         # is stored whatever happens here (a busy file, a role without the table's rights)
         try:
@@ -106,3 +107,11 @@ def run_command(args: argparse.Namespace, **context: Any) -> int:
         except Exception as exc:  # the next reader folds from the older checkpoint
             logging.getLogger("jixiao").warning("checkpoint not refreshed: %s", exc)
     return 0
+
+
+def recorded(ledger: Ledger, event: Any, position: int, lang: str) -> str:
+    """What was recorded, in words: #36 进度报告 · 易婕频（承办人）· 2021-09-30."""
+    user = ledger.directory().users.get(event.actor)
+    name = user.name if user is not None and user.name else event.actor
+    return shown(label("cli.recorded", lang, position=position, kind=kind_label(event.kind, lang), name=name,
+                       role=role_label(event.role, lang), effective=event.effective))

@@ -19,6 +19,7 @@ from domain.plan_io import bundled_plan
 from projections.filing import Filer
 from store import FileDamaged, Location, open_ledger, open_store, resolve_db
 from tui.cli.common import actor_of, check_identity, lang_of, os_account
+from tui.cli.demo import StderrBar
 from tui.i18n import label
 from tui.outfile import Destination
 
@@ -53,10 +54,10 @@ def open_or_create(args: argparse.Namespace, *, ask: Any = None) -> Any:
         ask = ask or _ask_terminal
         if ask(label("app.demo_offer", lang)):
             ledger.close()
-            with open_store(db) as demo_store:
+            with open_store(db) as demo_store, StderrBar(label("progress.demo", lang)) as progress:
                 filer = Filer(demo_store.log)  # every report filed with its content, as a user files it
                 try:
-                    stats = generate(demo_store, plan=plan, content=filer)
+                    stats = generate(demo_store, plan=plan, content=filer, progress=progress)
                 finally:
                     filer.close()
             print(label("app.demo_done", lang, n=stats.events), file=sys.stderr)

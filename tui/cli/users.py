@@ -13,6 +13,7 @@ from domain.controls import shown
 from tui.cli.common import actor_of, lang_of, open_ledger
 from tui.cli.output import render_table, to_json
 from tui.cli.schema_args import add_group, command_of
+from tui.i18n import kind_label, label, role_label
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -22,29 +23,31 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=_list)
 
 
-def _done(event: ev.Event) -> str:
-    """What the command did, in one line."""
-    if isinstance(event, ev.RoleGranted):
-        return f"granted {event.role_name} to {event.user}"
-    if isinstance(event, ev.RoleRevoked):
-        return f"revoked {event.role_name} from {event.user}"
-    if isinstance(event, ev.KeyAdded):
-        return f"key {event.fingerprint} added for {event.user}"
-    if isinstance(event, ev.KeyRevoked):
-        return f"key {event.fingerprint} of {event.user} revoked"
-    if isinstance(event, ev.AccountBound):
-        return f"account {event.account} bound to {event.user}"
-    if isinstance(event, ev.AccountUnbound):
-        return f"account {event.account} unbound from {event.user}"
-    return event.kind
+def _done(event: ev.Event, lang: str) -> str:
+    """What the command did, in one line of the user's language."""
+    if isinstance(event, ev.RoleGranted | ev.RoleRevoked):
+        key = "cli.role_granted" if isinstance(event, ev.RoleGranted) else "cli.role_revoked"
+        return label(key, lang, user=event.user, role=role_label(event.role_name, lang))
+    if isinstance(event, ev.KeyAdded | ev.KeyRevoked):
+        key = "cli.key_added" if isinstance(event, ev.KeyAdded) else "cli.key_revoked"
+        return label(key, lang, user=event.user, fingerprint=event.fingerprint)
+    if isinstance(event, ev.AccountBound | ev.AccountUnbound):
+        key = "cli.account_bound" if isinstance(event, ev.AccountBound) else "cli.account_unbound"
+        return label(key, lang, user=event.user, account=event.account)
+    return kind_label(event.kind, lang)
 
 
 def _run(args: argparse.Namespace) -> int:
-    command = command_of(args, lang_of(args))
+    lang = lang_of(args)
+    command = command_of(args, lang)
     with open_ledger(args) as ledger:
         event = command.call(ledger, actor_of(args), source="cli")
-    print(shown(f"user {args.user} registered" if command.kind == "users_add" else _done(event)))  # add: many events
+    added = command.kind == "users_add"  # add: many events
+    print(shown(label("cli.user_added", lang, user=args.user) if added else _done(event, lang)))
     return 0
+
+
+COLUMNS = ("id", "name", "roles", "section", "title", "keys", "accounts")
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -55,8 +58,11 @@ def _list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(to_json(rows))
     else:
-        sys.stdout.write(render_table(["id", "name", "roles", "section", "title", "keys", "accounts"],
-                                      [[r["id"], r["name"], ",".join(r["roles"]), r["section"],
+        lang = lang_of(args)
+        sep = "、" if lang == "zh" else ", "
+        sys.stdout.write(render_table([label(f"users.{c}", lang) for c in COLUMNS],
+                                      [[r["id"], r["name"], sep.join(role_label(x, lang) for x in r["roles"]),
+                                        r["section"],
                                         r["title"], len(r["keys"]), ",".join(r["accounts"])] for r in rows],
                                       "table"))
     return 0

@@ -11,6 +11,7 @@ from domain.people import person_of
 from projections.audit import AuditFilter, AuditTrail
 from projections.fold import YearFold
 from projections.stream import max_position
+from tui.i18n import role_label
 from tui.reports.base import Built, ReportQuery, Source, report, when
 
 AUDIT_COLUMNS = ["#", "记录时间", "业务日期", "操作人", "角色", "事项", "对象", "股室", "内容", "理由",
@@ -44,7 +45,7 @@ def audit_page(source: Source, query: ReportQuery, *, refresh: Refresh = _refres
         refresh(trail, ledger, max_position(ledger.store.log) - trail.position)
         rows = trail.page(filters, before_position=query.before, limit=query.limit or 100)
         matching = trail.count(filters)
-    table = [[r.position, when(r.recorded), r.effective, r.actor, r.role, r.kind_label, r.target, r.section,
+    table = [[r.position, when(r.recorded), r.effective, r.actor, role_label(r.role), r.kind_label, r.target, r.section,
               r.summary, r.reason, "" if r.effect is None else f"{r.effect:+.2f}",
               f"#{r.voided_by} {r.voided_by_actor}：{r.void_reason}" if r.voided_by else ""] for r in rows]
     shown = f"{rows[-1].position}–{rows[0].position}" if rows else "—"

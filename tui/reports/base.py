@@ -18,7 +18,7 @@ import msgspec
 from domain.errors import fail
 from domain.localtime import local_text
 from projections.fold import PlanFold, YearFold
-from projections.live import LiveFold
+from projections.live import LiveFold, Progress
 from projections.replay import replay
 from projections.stream import Clocks, read_at
 from projections.work_ledger import Reader
@@ -79,13 +79,15 @@ def report(name: str) -> Callable[[Builder], Builder]:
     return register
 
 
-def open_fold(ledger: Any, as_of: dt.date | None, known_at: dt.datetime | None) -> YearFold:
-    """The fold now (from the checkpoint, caught up) or replayed on the two clocks."""
+def open_fold(ledger: Any, as_of: dt.date | None, known_at: dt.datetime | None,
+              progress: Progress | None = None) -> YearFold:
+    """The fold now (from the checkpoint, caught up; `progress` hears how far) or replayed on
+    the two clocks."""
     if as_of is None and known_at is None:
 
         live = LiveFold(ledger.store.log, checkpoint=ledger.store.checkpoints)
         try:
-            return live.open()
+            return live.open(progress)
         finally:
             live.close()
     return replay(ledger.store.log, as_of=as_of, known_at=known_at)

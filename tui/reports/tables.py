@@ -26,6 +26,7 @@ from projections.forms import (
 )
 from projections.self_inspection import markdown, self_inspection
 from projections.work_ledger import work_ledger, work_ledgers
+from tui.i18n import role_label
 from tui.reports.base import (
     DOCUMENTS,
     Built,
@@ -50,7 +51,7 @@ def _ledger_line(line: Any) -> list[Any]:
     void = ""
     if line.voided:
         void = f"已由 {line.voided_by_actor} 于 {when(line.voided_at)} 作废（#{line.voided_by}：{line.void_reason}）"
-    return [line.position, when(line.recorded), line.effective, line.actor_name, line.role,
+    return [line.position, when(line.recorded), line.effective, line.actor_name, role_label(line.role),
             line.kind_label, line.summary, line.reason, void]
 
 

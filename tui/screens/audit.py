@@ -23,6 +23,7 @@ from tui.i18n import KINDS, kind_label
 from tui.screens.base import Host, LedgerScreen
 from tui.screens.event_detail import EventDetail
 from tui.widgets import LedgerInput, LedgerSelect, lit
+from tui.widgets.format import kind_width
 
 PAGE = 100
 
@@ -204,10 +205,11 @@ class AuditScreen(LedgerScreen):
         table.add_column(t("col.position"), width=7)
         table.add_column(t("col.recorded"), width=time_width)
         table.add_column(t("col.actor"), width=6)
+        kind_w = kind_width(self.japp.lang)
         if wide:  # on a narrow terminal the summary says what kind it is
-            table.add_column(t("col.kind"), width=8)
+            table.add_column(t("col.kind"), width=kind_w)
         detail = max(30, self.size.width // 3)
-        fixed = 7 + time_width + 6 + (8 if wide else 0) + 2 * (5 if wide else 4) + 2
+        fixed = 7 + time_width + 6 + (kind_w if wide else 0) + 2 * (5 if wide else 4) + 2
         table.add_column(t("col.summary"), width=max(12, self.size.width - detail - fixed - 2))
         english = self._english(rows)
         for row in rows:

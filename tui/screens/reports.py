@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Label, Select, Static
+from textual.widgets import Button, DataTable, Label, ProgressBar, Select, Static
 
 from domain.errors import JixiaoError, fail
 from projections import quarterly as q
@@ -22,6 +22,7 @@ from tui.reports import ReportQuery, Source
 from tui.reports.export import emit
 from tui.reports.standings import standings_report
 from tui.screens.base import Host, LedgerScreen
+from tui.screens.report_layout import screen_sheet
 from tui.widgets import LedgerInput, LedgerSelect, lit, points
 
 Sheet = tuple[str, list[str], list[list[Any]]]
@@ -150,8 +151,11 @@ class ReportsScreen(LedgerScreen):
         table = self.query_one("#rp-table", DataTable)
         table.clear(columns=True)
         _, headers, rows = sheets[self.sheet]
-        for header in headers:
-            table.add_column(header)
+        name = str(self.query_one("#rp-choice", Select).value)
+        columns, rows, frozen = screen_sheet(name, headers, rows)
+        table.fixed_columns = frozen  # the quarterly report's indicator stays while the rest scrolls
+        for header, width in columns:
+            table.add_column(header, width=width)
         for row in rows:
             table.add_row(*[lit(_cell(v) if len(_cell(v)) <= 40 else _cell(v)[:39] + "…") for v in row])
 
@@ -192,6 +196,7 @@ class ExportScreen(ModalScreen[None]):
         self.built = built
         self.stem = stem
         self.confirming = ""  # the existing file a second press will overwrite
+        self.writing = False  # a file is being written (off the UI thread)
 
     def compose(self) -> ComposeResult:
         app: Any = self.app
@@ -203,6 +208,8 @@ class ExportScreen(ModalScreen[None]):
             yield Label(app.t("rp.file"))
             yield LedgerInput(value=app.exports.default_path(f"{self.stem}.xlsx"), id="export-path", compact=True)
             yield Static(id="export-error")
+            yield Static(id="export-doing")
+            yield ProgressBar(id="export-bar", total=None, show_eta=False, show_percentage=False)
             with Horizontal(id="export-buttons"):
                 yield Button(app.t("key.export"), id="export-go", variant="primary", compact=True)
                 yield Button(app.t("key.cancel"), id="export-cancel", compact=True)
@@ -222,16 +229,40 @@ class ExportScreen(ModalScreen[None]):
         else:
             self.dismiss(None)
 
+    def on_mount(self) -> None:
+        self.query_one("#export-bar", ProgressBar).display = False
+
     def go(self) -> None:
+        """Write the file off the UI thread; a bar says what is being written meanwhile."""
         app: Any = self.app
+        if self.writing:
+            return
         fmt = str(self.query_one("#export-format", Select).value)
         path = self.query_one("#export-path", LedgerInput).value.strip()
         destination = app.exports.forced() if path and path == self.confirming else app.exports
+        self.writing = True
+        self.query_one("#export-error", Static).update("")
+        self.query_one("#export-doing", Static).update(
+            Text(app.t("progress.export", what=self.built[0][:30], path=path), style="dim"))
+        self.query_one("#export-bar", ProgressBar).display = True
+        self.run_worker(lambda: self._write(fmt, path, destination), thread=True, group="export")
+
+    def _write(self, fmt: str, path: str, destination: Destination) -> None:
         try:
             export(self.built, fmt, path, destination)
         except JixiaoError as exc:
-            self.confirming = path if exc.problems[0].code == "export.exists" else ""
-            self.query_one("#export-error", Static).update(Text(exc.message(app.lang), style="red"))
+            self.app.call_from_thread(self._done, path, exc)
+            return
+        self.app.call_from_thread(self._done, path, None)
+
+    def _done(self, path: str, error: JixiaoError | None) -> None:
+        app: Any = self.app
+        self.writing = False
+        self.query_one("#export-bar", ProgressBar).display = False
+        self.query_one("#export-doing", Static).update("")
+        if error is not None:
+            self.confirming = path if error.problems[0].code == "export.exists" else ""
+            self.query_one("#export-error", Static).update(Text(error.message(app.lang), style="red"))
             return
         app.notify(app.t("rp.exported", path=path))
         self.dismiss(None)

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
-from projections.deadlines import deadlines
+from projections.deadlines import DueItem, deadlines
 from projections.describe import summary
 from tui.describe import local_time
 from tui.i18n import kind_label
@@ -18,6 +18,13 @@ from tui.integrity import integrity_status
 from tui.screens.base import LedgerScreen
 from tui.screens.standings_year import follow_up_panel, plan_status_text
 from tui.widgets import bar, columns, lit, points, sparkline
+
+
+def deadline_order(items: list[DueItem]) -> list[DueItem]:
+    """Overdue first (longest late first), then due (soonest first), then filed (latest first)."""
+    open_items = sorted((i for i in items if not i.complete), key=lambda i: (i.days >= 0, i.days, i.due))
+    done = sorted((i for i in items if i.complete), key=lambda i: i.due, reverse=True)
+    return open_items + done
 
 
 class StandingsScreen(LedgerScreen):
@@ -35,6 +42,7 @@ class StandingsScreen(LedgerScreen):
                     yield Static(id="st-recent", classes="panel")
                 with Vertical(id="st-right"):
                     yield Static(id="st-sections", classes="panel")
+                    yield Static(id="st-deadlines", classes="panel")
                     yield Static(id="st-integrity", classes="panel")
 
     def on_mount(self) -> None:
@@ -102,7 +110,7 @@ class StandingsScreen(LedgerScreen):
             Text(t("st.sections") + "\n", style="bold")
             + columns(secs, [None, score_w, 7, 4], right, right=(1, 2)))
 
-        self.query_one("#st-deadlines", Static).update(self._deadlines())
+        self.query_one("#st-deadlines", Static).update(self._deadlines(len(s.sections)))
         self.query_one("#st-follow-ups", Static).update(follow_up_panel(view, t, left))
         plan_fold = view.plan_fold()
         if plan_fold is not None:
@@ -121,28 +129,40 @@ class StandingsScreen(LedgerScreen):
         if view.trend_ready() and self.is_mounted:
             self.show_view()
 
-    def _deadlines(self) -> Group:
-        """The deadlines still open (soonest first), else the latest ones with their status."""
+    def _deadlines(self, sections: int) -> Group:
+        """Overdue items first (the longest late at the top), then those due (soonest first),
+        then the filed ones (latest first), as many as the right column has rows for."""
         view = self.japp.view
         fold = view.fold()
         plan_fold = view.plan_fold()
         today = view.moment.as_of or view.today()
         items = deadlines(fold, plan_fold, today=today, section=view.section if view.section_only else "") \
             if plan_fold is not None else []
-        open_items = [i for i in items if not i.complete]
-        shown = open_items[:4] if open_items else items[-3:]
         rows: list[list[Text | str]] = []
+        shown = deadline_order(items)[:self._deadline_rows(sections)]
+        short = self.inner_widths()[1] < 40 and len({i.due.year for i in shown}) == 1  # MM-DD on a narrow one
         for item in shown:
-            style = {"overdue": "bold red", "due": "yellow", "filed_late": "yellow"}.get(item.status, "green")
-            when = self.t(f"dl.{item.status}")
-            if not item.complete:
-                when += self.t("dl.separator") + (self.t("st.days_left", n=item.days) if item.days > 0 else
-                               self.t("st.today") if item.days == 0 else self.t("st.overdue", n=-item.days))
-            rows.append([item.due.isoformat(), lit(item.label), Text(when, style=style)])
+            style = {"overdue": "bold red", "due": "yellow", "partial": "yellow", "filed_late": "yellow"}.get(
+                item.status, "green")
+            if item.complete:
+                when = self.t(f"dl.{item.status}")
+            elif item.days < 0:
+                when = self.t("dl.late_days", n=-item.days)
+            else:
+                when = self.t("st.days_left", n=item.days) if item.days > 0 else self.t("st.today")
+            due = item.due.isoformat()[5:] if short else item.due.isoformat()
+            rows.append([due, lit(item.label), Text(when, style=style)])
+        date_w = max((len(str(r[0])) for r in rows), default=5)
         when_w = max((r[2].cell_len for r in rows if isinstance(r[2], Text)), default=4)
-        body = columns(rows, [10, None, when_w], self.inner_widths()[0]) if rows else \
+        body = columns(rows, [date_w, None, when_w], self.inner_widths()[1]) if rows else \
             Text(self.t("st.no_deadlines"), style="dim")
         return Group(Text(self.t("st.deadlines"), style="bold"), body)
+
+    def _deadline_rows(self, sections: int) -> int:
+        """The rows the right column has free below the sections and above the integrity panel."""
+        banner = 0 if self.japp.view.moment.now else 1
+        used = 3 + banner + (sections + 3) + 5 + 3  # header, total, footer; the panels with borders
+        return max(3, self.size.height - used)
 
     def _recent(self) -> Group:
         """The latest events recorded (by anyone): live updates show here first."""

@@ -16,6 +16,7 @@ from tui.i18n import kind_label
 from tui.screens.base import Host, LedgerScreen
 from tui.screens.event_detail import EventScreen
 from tui.widgets import lit, points, size_text
+from tui.widgets.format import kind_width
 
 EVIDENCE_SHOWN = 4  # evidence lines in the panel: the latest ones
 
@@ -96,8 +97,9 @@ class WorkLedgerScreen(LedgerScreen):
         table.add_column(t("col.effective"), width=10)
         table.add_column(t("col.recorded"), width=16)
         table.add_column(t("col.actor"), width=6)
-        table.add_column(t("col.kind"), width=8)
-        table.add_column(f"{t('col.summary')} · {t('col.reason')}", width=max(20, self.size.width - 66))
+        kind_w = kind_width(self.japp.lang)
+        table.add_column(t("col.kind"), width=kind_w)
+        table.add_column(f"{t('col.summary')} · {t('col.reason')}", width=max(20, self.size.width - 58 - kind_w))
         # a first-level indicator's ledger shows its second-level indicators' events too
         lines = [(wl.indicator, line) for line in wl.lines]
         for child in first.children if first else []:

@@ -25,28 +25,42 @@ class IdentityBar(Static):
     IdentityBar { height: 1; background: $primary-background; color: $text; padding: 0 1; }
     """
 
+    _shown: tuple[LedgerView, str] | None = None
+
     def render_bar(self, view: LedgerView, lang: str) -> None:
-        """Who is signed in comes first: it is what must stay visible on a narrow terminal."""
-        text = Text()
+        """Who is signed in comes first and the event count last: both stay whole on a narrow
+        terminal; the plan between them is cut to the room left."""
+        self._shown = (view, lang)
+        who = Text()
         user = view.user
         if user is None:
-            text.append(view.actor)
+            who.append(view.actor)
         else:
             roles = "、".join(role_label(r, lang) for r in user.roles) or "—"
-            text.append(lit(user.name, "bold"))
-            text.append(f"（{user.id}）" if lang == "zh" else f" ({user.id})", style="dim")
-            text.append(f" · {roles}")
+            who.append(lit(user.name, "bold"))
+            who.append(f"（{user.id}）" if lang == "zh" else f" ({user.id})", style="dim")
+            who.append(f" · {roles}")
             if user.section:
-                text.append(" · ")
-                text.append(lit(view.section_short(user.section)))
-        text.append("  │  ")
+                who.append(" · ")
+                who.append(lit(view.section_short(user.section)))
+        count = Text(label("app.events", lang, n=view.position), style="dim")
         plan = view.plan
-        if plan is not None:
-            text.append(lit(f"{plan.unit} {plan.year}"))
-            text.append(" · ")
-        text.append(label("app.title", lang))
-        text.append(f"  │  #{view.position}", style="dim")
+        middle = lit(f"{plan.unit} {plan.year} · " if plan is not None else "")
+        middle.append(label("app.title", lang))
+        width = (self.size.width or self.app.size.width) - 2  # the padding
+        sep = "  │  "
+        room = width - who.cell_len - count.cell_len - 2 * len(sep)
+        if room >= 8:
+            middle.truncate(room, overflow="ellipsis")
+            text = who + Text(sep) + middle + Text(sep) + count
+        else:  # only who and the count: the name is cut before the count is
+            who.truncate(max(width - count.cell_len - 3, 4), overflow="ellipsis")
+            text = who + Text(" │ ") + count
         self.update(text)
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.render_bar(*self._shown)
 
 
 class MomentBanner(Static):

@@ -10,9 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from domain.controls import shown
+from tui.i18n import KINDS, kind_label
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 STATUS_STYLE = {"on_track": "", "late": "bold red", "done": "green", "withdrawn": "dim"}
@@ -92,3 +94,9 @@ def size_text(size: int) -> str:
             return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} MB"  # pragma: no cover - the loop always returns
+
+
+def kind_width(lang: str) -> int:
+    """The width of a column of event kinds: the frequent kinds' words in `lang` whole
+    (four characters in Chinese, "progress report" in English); a rarer longer one is cut."""
+    return min(8 if lang == "zh" else 15, max(cell_len(kind_label(kind, lang)) for kind in KINDS))
