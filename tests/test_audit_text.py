@@ -112,9 +112,9 @@ def test_a_ledger_indexed_in_bulk_has_the_text_index_too(trail_db, tmp_path):
     db = str(tmp_path / "old.db")
     with contextlib.closing(sqlite3.connect(trail_db)) as source, contextlib.closing(sqlite3.connect(db)) as copy:
         source.backup(copy)
-        for table in (TEXT_TABLE, TABLE, "jixiao_audit_owner"):  # as a ledger of the release before
+        for table in (TEXT_TABLE, TABLE, "jixiao_audit_owner", "jixiao_evidence"):  # as a ledger of the release before
             copy.execute(f"DROP TABLE {table}")
-        copy.execute("DELETE FROM jixiao_schema WHERE version = 3")
+        copy.execute("DELETE FROM jixiao_schema WHERE version >= 3")
         copy.commit()
     with open_ledger(db) as ledger, AuditTrail(audit_index(db)) as trail:
         assert 3 in ledger.store.applied_steps()
