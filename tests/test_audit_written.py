@@ -80,13 +80,13 @@ def test_a_ledger_of_an_earlier_release_is_indexed_once_to_the_same_rows(tmp_pat
         generate(store, seed=5)
     with contextlib.closing(sqlite3.connect(db)) as conn:
         written = conn.execute(ROWS).fetchall()
-        for table in ("jixiao_audit_text", "jixiao_audit", "jixiao_audit_owner"):
+        for table in ("jixiao_audit_text", "jixiao_audit", "jixiao_audit_owner", "jixiao_evidence"):
             conn.execute(f"DROP TABLE {table}")  # as the release before left it ...
-        conn.execute("DELETE FROM jixiao_schema WHERE version = 3")
+        conn.execute("DELETE FROM jixiao_schema WHERE version >= 3")
         conn.commit()
     Path(db + ".audit.db").write_bytes(b"")  # ... with its audit file beside it
     with open_ledger(db) as ledger:
-        assert ledger.store.applied_steps() == [3]
+        assert ledger.store.applied_steps() == [3, 4]
         with contextlib.closing(sqlite3.connect(db)) as conn:
             assert conn.execute(ROWS).fetchall() == written
     assert not Path(db + ".audit.db").exists()
@@ -104,11 +104,12 @@ def test_a_postgres_ledger_of_an_earlier_release_is_indexed_once_to_the_same_row
         sql(postgres_db, f"DROP TABLE {table}")  # table folded apart, with the fold's state
     sql(postgres_db, "CREATE TABLE jixiao_audit (position BIGINT PRIMARY KEY, agg BIGINT)")
     sql(postgres_db, "CREATE TABLE jixiao_audit_meta (key TEXT PRIMARY KEY, value BYTEA)")
-    sql(postgres_db, "DELETE FROM jixiao_schema WHERE version = 3")
+    sql(postgres_db, "DELETE FROM jixiao_schema WHERE version >= 3")
+    sql(postgres_db, "DROP TABLE jixiao_evidence")
     with pytest.raises(JixiaoError) as info:  # a clerk's session cannot upgrade it: told who can
         open_store(postgres_db, create=False)
     assert [p.code for p in info.value.problems] == ["store.schema_old"]
     with open_store(postgres_db) as store:  # as `jixiao db migrate` opens it
-        assert store.applied_steps() == [3]
+        assert store.applied_steps() == [3, 4]
     assert sql(postgres_db, ROWS) == written
     assert sql(postgres_db, "SELECT to_regclass('jixiao_audit_meta') IS NULL") == [(True,)]

@@ -270,9 +270,9 @@ def test_a_stale_write_is_retried_by_deciding_again(two_writers: tuple[Ledger, L
     outcomes: list[str] = []
     save = a.app.save_aggregates
 
-    def watched_save(aggregates: object) -> object:
+    def watched_save(aggregates: object, files: object = ()) -> object:
         try:
-            recordings = save(aggregates)
+            recordings = save(aggregates, files)
         except IntegrityError:
             outcomes.append("conflict")
             raise

@@ -40,10 +40,10 @@ def writer(db: str, number: int, start: Any, results: Any) -> None:
     with open_ledger(db) as ledger:
         save = ledger.app.save_aggregates
 
-        def counting_save(aggregates: Any) -> Any:
+        def counting_save(aggregates: Any, files: Any = ()) -> Any:
             nonlocal conflicts
             try:
-                return save(aggregates)
+                return save(aggregates, files)
             except IntegrityError:
                 conflicts += 1
                 raise

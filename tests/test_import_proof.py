@@ -162,7 +162,7 @@ def test_an_unauthorised_actor_in_a_consistent_export_is_refused(year: tuple[Led
     path = written(relinked(items), tmp_path)
     result = jixiao("import", str(path), db=target)
     refused(result, path, BOOTSTRAP + 2, f"position {BOOTSTRAP + 2}: xiewanting had no right to record "
-            "ProgressReported as clerk at that moment")
+            "progress report as clerk at that moment")
     assert empty(target)
 
 
@@ -175,7 +175,7 @@ def test_a_clerk_voiding_anothers_entry_in_a_consistent_export_is_refused(
     path = written(relinked(items), tmp_path)
     result = jixiao("import", str(path), db=target)
     refused(result, path, int(correction["position"]), f"position {correction['position']}: yijiepin had no "
-            "right to record Corrected")
+            "right to record corrected")
     assert "may void only their own entries" in result.stderr
 
 

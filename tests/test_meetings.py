@@ -57,7 +57,7 @@ def test_a_meeting_its_decisions_and_their_follow_up(db_path: str) -> None:
     db = db_path
     assert jixiao("init", db=db).returncode == 0
     # the meeting: the office or the leadership records it; attendees are people of the plan
-    refused(db, "--as", "yijiepin", *MEETING, expect="may not record_meeting")
+    refused(db, "--as", "yijiepin", *MEETING, expect="may not record a meeting")
     refused(db, *OFFICE, *MEETING, "--attendee", "zhangsan", expect="attendee zhangsan is not a person of the plan")
     refused(db, *OFFICE, "meeting", "record", "--kind", "quarterly-analysis", "--date", "2021-10-12",
             expect="attendee is required")
@@ -77,7 +77,7 @@ def test_a_meeting_its_decisions_and_their_follow_up(db_path: str) -> None:
     decide = ("meeting", "decide", str(meeting))
     refused(db, *OFFICE, "meeting", "decide", "1", "--decision", "notice", "--matter", "通报", expect="not a meeting")
     refused(db, "--as", "chenwencai", *decide, "--decision", "notice", "--matter", "通报",
-            expect="may not record_meeting")
+            expect="may not record a meeting")
     refused(db, *OFFICE, *decide, "--decision", "rectification", "--matter", "限期整改", "--indicator", "K04.1",
             "--person", "liuyuqin", expect="needs its due date")
     refused(db, *OFFICE, *decide, "--decision", "accountability", "--matter", "问责", "--person", "linzefu",

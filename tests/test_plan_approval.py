@@ -52,7 +52,7 @@ def test_the_plan_is_submitted_approved_and_published_in_order(db_path: str) -> 
     refused(db_path, "--as", "perf_office", *APPROVE, expect="has not been submitted")
     refused(db_path, "--as", "huangyaqiong", *PUBLISH, expect="not approved")
     # wrong role, missing and bad values, a date outside the plan's year
-    refused(db_path, "--as", "yijiepin", *SUBMIT, expect="may not submit_plan")
+    refused(db_path, "--as", "yijiepin", *SUBMIT, expect="may not submit the plan")
     refused(db_path, "--as", "huangyaqiong", "plan", "submit", "--meeting", "", "--meeting-date", "2021-09-22",
             "--date", "2021-09-23", expect="is required")
     refused(db_path, "--as", "huangyaqiong", "plan", "submit", "--meeting-date", "2021-09-22", "--date",
@@ -68,24 +68,24 @@ def test_the_plan_is_submitted_approved_and_published_in_order(db_path: str) -> 
     refused(db_path, "--as", "huangyaqiong", "plan", "submit", "--meeting", "局务会", "--meeting-date",
             "2021-9-2x", "--date", "2021-09-23", expect="2021-9-2x")
 
-    assert "PlanSubmitted" in ok(db_path, "--as", "huangyaqiong", *SUBMIT)
+    assert "plan submitted" in ok(db_path, "--as", "huangyaqiong", *SUBMIT)
     # a second submission is a resubmission: only with its reason
     refused(db_path, "--as", "huangyaqiong", *SUBMIT, expect="resubmission needs its reason")
     refused(db_path, "--as", "huangyaqiong", *SUBMIT, expect="重新报审须说明理由", lang="zh")
     refused(db_path, "--as", "huangyaqiong", *PUBLISH, expect="not approved")
     # the approval: 县人社局's assessor (or the admin), not the unit itself, and not before the submission
-    refused(db_path, "--as", "linliyan", *APPROVE, expect="may not approve_plan")
+    refused(db_path, "--as", "linliyan", *APPROVE, expect="may not approve the plan")
     refused(db_path, "--as", "perf_office", "plan", "approve", "--reference", "安人社绩〔2021〕45号", "--date",
             "2021-09-20", expect="before the submission")
-    assert "PlanApproved" in ok(db_path, "--as", "perf_office", *APPROVE)
+    assert "plan approved" in ok(db_path, "--as", "perf_office", *APPROVE)
     refused(db_path, "--as", "perf_office", *APPROVE, expect="needs a resubmission first")
     assert status(db_path)["stage"] == "approved"
     # the publication: the office, not before the approval
-    refused(db_path, "--as", "perf_office", *PUBLISH, expect="may not publish_plan")
+    refused(db_path, "--as", "perf_office", *PUBLISH, expect="may not publish the plan")
     refused(db_path, "--as", "huangyaqiong", "plan", "publish", "--notice", "安科〔2021〕12号", "--date",
             "2021-09-27", expect="before the approval")
     refused(db_path, "--as", "huangyaqiong", *PUBLISH, "--openness", "公开", expect="invalid choice", status=2)
-    assert "PlanPublished" in ok(db_path, "--as", "huangyaqiong", *PUBLISH)
+    assert "plan published" in ok(db_path, "--as", "huangyaqiong", *PUBLISH)
     refused(db_path, "--as", "huangyaqiong", *PUBLISH, expect="was published on 2021-09-30")
 
     shown = status(db_path)

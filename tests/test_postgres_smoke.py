@@ -65,9 +65,9 @@ def test_a_stale_write_is_retried_on_postgres(postgres_db: str, clock: Clock) ->
         conflicts: list[IntegrityError] = []
         save, load = a.app.save_aggregates, a.indicator_file
 
-        def watched_save(aggregates: object) -> object:
+        def watched_save(aggregates: object, files: object = ()) -> object:
             try:
-                return save(aggregates)
+                return save(aggregates, files)
             except IntegrityError as exc:
                 conflicts.append(exc)
                 raise

@@ -84,7 +84,7 @@ def test_opening_creates_no_tables_init_and_db_migrate_do(postgres_db: str) -> N
     assert jixiao("log", db=postgres_db).returncode == 0
     status = json.loads(jixiao("db", "status", "--format", "json", db=postgres_db).stdout)
     assert status == {"ledger": postgres_db, "store": "postgresql", "events": 0,
-                      "head": "0:" + "0" * 64, "verified": True, "schema": 3}
+                      "head": "0:" + "0" * 64, "verified": True, "schema": 4}
 
 
 def test_init_makes_every_table_and_the_read_models_live_in_the_database(postgres_db: str) -> None:

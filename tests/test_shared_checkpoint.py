@@ -74,11 +74,12 @@ def test_the_checkpoint_file_of_an_earlier_release_moves_into_the_ledger(tmp_pat
         state, header = ledger.store.checkpoints.state(), ledger.store.checkpoints.header()
     with contextlib.closing(sqlite3.connect(db)) as conn:
         conn.execute("DROP TABLE jixiao_checkpoint")  # as the release before kept it: a file beside
-        conn.execute("DELETE FROM jixiao_schema WHERE version = 3")
+        conn.execute("DROP TABLE jixiao_evidence")
+        conn.execute("DELETE FROM jixiao_schema WHERE version >= 3")
         conn.commit()
     Path(db + ".checkpoint").write_bytes(header + b"\n" + state)
     with open_ledger(db, clock=clock) as ledger:
-        assert ledger.store.applied_steps() == [3]
+        assert ledger.store.applied_steps() == [3, 4]
         live = LiveFold(ledger.store.log, checkpoint=ledger.store.checkpoints)
         live.open()
         assert live.from_checkpoint

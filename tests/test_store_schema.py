@@ -38,9 +38,9 @@ def test_a_new_sqlite_ledger_runs_every_step_and_records_them(tmp_path: Path, cl
     db = str(tmp_path / "new.db")
     with open_store(db) as store:
         assert store.kind == "sqlite"
-        assert store.applied_steps() == [1, 2, 3]
-        assert store.schema_version() == (3, 3)
-    assert stamps(db) == [1, 2, 3]
+        assert store.applied_steps() == [1, 2, 3, 4]
+        assert store.schema_version() == (4, 4)
+    assert stamps(db) == [1, 2, 3, 4]
     with open_store(db, create=False) as store:
         assert store.applied_steps() == []  # nothing pending: one read, no lock
 
@@ -57,18 +57,18 @@ def test_a_ledger_of_the_previous_release_is_stamped_once_and_written(tmp_path: 
     conn.commit()
     conn.close()
     with open_store(db, create=False) as store:
-        assert store.applied_steps() == [3]  # stamped, then the evidence table
+        assert store.applied_steps() == [3, 4]  # stamped, indexed, then the evidence table
     before = verify(open_store(db, create=False))
     with open_store(db, create=False) as store:
         assert store.applied_steps() == []  # stamped and indexed by the opening just before
-        assert store.schema_version() == (3, 3)
-    assert stamps(db) == [2, 3]
+        assert store.schema_version() == (4, 4)
+    assert stamps(db) == [2, 3, 4]
     with open_ledger(db, create=False, clock=clock) as ledger:
         ledger.report_progress("yijiepin", "K04.2", period="2021Q3", percent=10, done="又一次")
         after = verify(ledger.store)
     assert before.ok and after.ok and after.count == before.count + 1
     status = json.loads(jixiao("db", "status", "--format", "json", db=db).stdout)
-    assert status["schema"] == 3 and status["verified"] and status["events"] == after.count
+    assert status["schema"] == 4 and status["verified"] and status["events"] == after.count
 
 
 def test_a_ledger_with_the_old_chain_table_is_stamped_at_step_1_then_moved(tmp_path: Path,
@@ -89,8 +89,8 @@ def test_a_ledger_with_the_old_chain_table_is_stamped_at_step_1_then_moved(tmp_p
     conn.close()
     result = jixiao("db", "migrate", db=db)
     assert result.returncode == 0, result.stderr
-    assert "schema version 3 (steps applied: 2, 3)" in result.stdout
-    assert stamps(db) == [1, 2, 3]
+    assert "schema version 4 (steps applied: 2, 3, 4)" in result.stdout
+    assert stamps(db) == [1, 2, 3, 4]
     moved = verify(open_store(db, create=False))
     assert moved.ok and (moved.count, moved.digest) == (status.count, status.digest)
 
@@ -99,14 +99,14 @@ def test_a_ledger_of_a_newer_release_is_refused_untouched(tmp_path: Path, clock:
     db = str(tmp_path / "newer.db")
     a_ledger(db, clock)
     conn = sqlite3.connect(db)
-    conn.execute("INSERT INTO jixiao_schema VALUES (4, '2030-01-01T00:00:00+00:00')")
+    conn.execute("INSERT INTO jixiao_schema VALUES (5, '2030-01-01T00:00:00+00:00')")
     conn.commit()
     conn.close()
     with pytest.raises(JixiaoError) as info:
         open_store(db, create=False)
     assert [p.code for p in info.value.problems] == ["store.schema_new"]
     assert "upgrade jixiao" in info.value.message("en")
-    assert stamps(db) == [1, 2, 3, 4]
+    assert stamps(db) == [1, 2, 3, 4, 5]
     result = jixiao("db", "status", db=db)
     assert result.returncode == 1 and "Traceback" not in result.stderr
 
@@ -116,9 +116,9 @@ def test_db_status_shows_the_schema_version(tmp_path: Path) -> None:
     assert jixiao("init", "--example", db=db).returncode == 0
     text = jixiao("db", "status", db=db)
     assert text.returncode == 0, text.stderr
-    assert "schema    3" in text.stdout.splitlines()
+    assert "schema    4" in text.stdout.splitlines()
     data = json.loads(jixiao("db", "status", "--format", "json", db=db).stdout)
-    assert data["store"] == "sqlite" and data["schema"] == 3
+    assert data["store"] == "sqlite" and data["schema"] == 4
 
 
 # -- PostgreSQL --------------------------------------------------------------------------
@@ -141,9 +141,9 @@ def test_postgres_ledger_of_the_previous_release_is_migrated_and_stamped(postgre
     assert _sql(postgres_db, "SELECT to_regclass('jixiao_schema') IS NULL") == [(True,)]
     result = jixiao("db", "migrate", db=postgres_db)
     assert result.returncode == 0, result.stderr
-    assert _sql(postgres_db, "SELECT version FROM jixiao_schema ORDER BY version") == [(2,), (3,)]
+    assert _sql(postgres_db, "SELECT version FROM jixiao_schema ORDER BY version") == [(2,), (3,), (4,)]
     status = json.loads(jixiao("db", "status", "--format", "json", db=postgres_db).stdout)
-    assert status["schema"] == 3 and status["verified"]
+    assert status["schema"] == 4 and status["verified"]
     with open_store(postgres_db, create=False) as store:
         assert store.kind == "postgres" and store.schema_version() == (4, 4)
 
@@ -151,14 +151,15 @@ def test_postgres_ledger_of_the_previous_release_is_migrated_and_stamped(postgre
 def test_postgres_ledger_behind_is_refused_with_the_command_that_upgrades_it(postgres_db: str,
                                                                               clock: Clock) -> None:
     a_ledger(postgres_db, clock)
-    _sql(postgres_db, "DELETE FROM jixiao_schema WHERE version = 3")
+    _sql(postgres_db, "DELETE FROM jixiao_schema WHERE version >= 3")
+    _sql(postgres_db, "DROP TABLE jixiao_evidence")
     with pytest.raises(JixiaoError) as info:
         open_store(postgres_db, create=False)
     assert [p.code for p in info.value.problems] == ["store.schema_old"]
     assert "`jixiao db migrate`" in info.value.message("en")
     assert jixiao("db", "migrate", db=postgres_db).returncode == 0
     with open_store(postgres_db, create=False) as store:
-        assert store.schema_version() == (3, 3) and verify(store).ok
+        assert store.schema_version() == (4, 4) and verify(store).ok
 
 
 # -- no store at all -----------------------------------------------------------------------

@@ -45,7 +45,7 @@ def test_the_indicator_filter_completes_an_id_or_a_name(ledger: Ledger, clock: C
 
 
 @pytest.mark.parametrize(("lang", "present", "absent"), [("zh", "进度报告", "定档"),
-                                                         ("en", "progress reported", "tier awarded")])
+                                                         ("en", "progress report", "tier awarded")])
 def test_the_kind_filter_offers_the_kinds_the_trail_holds_in_the_ui_language(
         ledger: Ledger, clock: Clock, lang: str, present: str, absent: str) -> None:
     ledger.report_progress("yijiepin", "K04.2", period="2021Q3", percent=60, done="初审")

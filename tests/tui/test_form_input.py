@@ -20,7 +20,7 @@ from tests.tui_helpers import drive, goto, make_app, settle
 from tui.entry_kinds import KINDS
 
 # a user who may record each kind (the bundled plan's people)
-RECORDER = {"audit_remark": "gongfuan", "record_finding": "huangyaqiong"}
+RECORDER = {"audit_remark": "gongfuan", "record_finding": "huangyaqiong", "approve_plan": "perf_office"}
 
 
 def _on_entry(app: Any) -> bool:
