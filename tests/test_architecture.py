@@ -179,6 +179,7 @@ LAZY: dict[tuple[str, str], str] = {
     ("tui.cli.reports", "rich.progress"): "rich's progress bar, only while the audit table is built",
     ("store.app", "store.postgres.schema"): "psycopg (an optional dependency), only for a PostgreSQL ledger",
     ("store.postgres.audit", "psycopg"): "psycopg (an optional dependency), only for a PostgreSQL ledger",
+    ("store.postgres.audit_table", "psycopg"): "psycopg (an optional dependency), only for a PostgreSQL ledger",
     ("store.postgres.connect", "psycopg"): "psycopg (an optional dependency), only for a PostgreSQL ledger",
     ("store.postgres.log", "psycopg"): "psycopg (an optional dependency), only for a PostgreSQL ledger",
     ("store.sqlite.chain_source", "multiprocessing"): "worker processes, only to verify a large log",

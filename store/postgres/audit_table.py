@@ -16,8 +16,6 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from psycopg.rows import tuple_row
-
 from domain.ports import AuditOwner, AuditRecord
 from store.audit_book import PAGE, BulkBook, write
 
@@ -106,6 +104,8 @@ class LiveBook:
 
 def write_events(connection: Any, stored_events: Any, positions: Any) -> None:
     """The audit rows of events just inserted, in the same transaction."""
+    from psycopg.rows import tuple_row  # an optional dependency: only for a PostgreSQL ledger
+
     with connection.cursor(row_factory=tuple_row) as cursor:
         book = LiveBook(cursor)
         for event, position in zip(stored_events, positions, strict=True):
@@ -117,6 +117,8 @@ def write_events(connection: Any, stored_events: Any, positions: Any) -> None:
 def index_all(conn: Any, events: str, progress: Callable[[int, int], None] | None = None) -> int:
     """Index every stored event of a ledger whose audit table is missing or of an older
     format (dropped first), in one transaction; returns how many."""
+    from psycopg.rows import tuple_row  # an optional dependency: only for a PostgreSQL ledger
+
     with conn.transaction(), conn.cursor(row_factory=tuple_row) as cursor, \
             conn.cursor(name="jixiao_audit_index", row_factory=tuple_row) as reader:
         for name in (TABLE, OWNERS, OLD_META):
