@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 
@@ -28,3 +29,14 @@ def test_python_m_runs_the_same_entry_point(module: str) -> None:
                             text=True, timeout=60, env={"JIXIAO_LANG": "en", "PATH": ""})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("plan is valid")
+
+
+def test_the_embedded_default_runs_without_the_postgresql_extra(tmp_path: Path) -> None:
+    """`pip install -e .` has no psycopg: the command line must start and record without it."""
+    db = str(tmp_path / "plain.db")
+    script = ("import sys; sys.modules['psycopg'] = None; sys.modules['psycopg_pool'] = None\n"
+              "from tui.cli.main import main\n"
+              f"sys.exit(main(['--db', {db!r}, 'init']) or main(['--db', {db!r}, '--as', 'yijiepin', 'record', "
+              "'progress', 'K04.1', '--period', '2021Q3', '--percent', '60']))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
