@@ -12,10 +12,11 @@ from typing import Any
 
 import store
 from domain.access_accounts import may_act_as
+from domain.aggregates import PlanAggregate
 from domain.commands import Ledger
 from domain.errors import JixiaoError
 from domain.plan import Plan
-from store import resolve_db
+from store import Location, resolve_db
 from tui.cli.words import gettext
 from tui.outfile import Destination
 
@@ -73,16 +74,22 @@ def actor_of(args: argparse.Namespace) -> str:
     return getattr(args, "actor", None) or DEFAULT_ACTOR
 
 
-def ledger_plan(args: argparse.Namespace) -> Plan | None:
-    """The ledger's current plan, if a ledger exists where --db points."""
-    db = resolve_db(getattr(args, "db", None))
-    if not db.startswith("postgres") and not Path(db).exists():
+def ledger_plan_state(args: argparse.Namespace) -> PlanAggregate | None:
+    """The ledger's current plan with its status, if a ledger with a plan exists where --db points."""
+    where = Location.of(resolve_db(getattr(args, "db", None)))
+    if not where.is_postgres and not Path(where.text).exists():
         return None
     with open_ledger(args) as ledger:
         directory = ledger.directory()
         if not directory.plans:
             return None
-        return ledger.plan_state(ledger.plan_id(directory)).plan
+        return ledger.plan_state(ledger.plan_id(directory))
+
+
+def ledger_plan(args: argparse.Namespace) -> Plan | None:
+    """The ledger's current plan, if a ledger exists where --db points."""
+    state = ledger_plan_state(args)
+    return state.plan if state is not None else None
 
 
 def lang_of(args: argparse.Namespace) -> str:

@@ -4,13 +4,11 @@ whose options are built from its schema (domain/command_schemas_year.py)."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from domain.command_schemas_year import PLAN_APPROVAL_SCHEMAS
 from domain.plan_status import PlanStatus
-from store import resolve_db
-from tui.cli.common import open_ledger
+from tui.cli.common import ledger_plan_state
 from tui.cli.schema_args import add_command, run_command
 
 
@@ -29,11 +27,5 @@ def ledger_status(args: argparse.Namespace) -> PlanStatus | None:
     """The status of the ledger's plan when a command is about it (no FILE given), else None."""
     if getattr(args, "file", None):
         return None
-    db = resolve_db(getattr(args, "db", None))
-    if not db.startswith("postgres") and not Path(db).exists():
-        return None
-    with open_ledger(args) as ledger:
-        directory = ledger.directory()
-        if not directory.plans:
-            return None
-        return ledger.plan_state(ledger.plan_id(directory)).status
+    state = ledger_plan_state(args)
+    return state.status if state is not None else None
